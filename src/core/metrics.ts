@@ -1,0 +1,30 @@
+// Metric shapes per device kind: the `metrics` object of `status --json` (the JSON contract in README.md).
+
+export interface Supply {
+  /** "hrDeviceIndex.prtMarkerSuppliesIndex", e.g. "1.3" */
+  index: string;
+  description: string | null;
+  /** prtMarkerSuppliesType as the MIB's name (toner, wasteToner, tonerCartridge, …) */
+  type: string | null;
+  /** prtMarkerSuppliesClass: supplyThatIsConsumed | receptacleThatIsFilled | other */
+  class: string | null;
+  /** prtMarkerSuppliesSupplyUnit as the MIB's name (percent, impressions, tenthsOfMilliliters, …) */
+  unit: string | null;
+  maxCapacity: number | null;
+  level: number | null;
+  /** 0–100; null when unknown (level −1, −2 or missing). For a receptacle, the share of space remaining. */
+  percent: number | null;
+}
+
+export interface PrinterMetrics {
+  sysName: string | null;
+  sysDescr: string | null;
+  pageCount: number | null;
+  supplies: Supply[];
+  /** hrPrinterStatus: other | unknown | idle | printing | warmup */
+  printerStatus: string | null;
+  /** hrDeviceStatus of the printer device: unknown | running | warning | testing | down */
+  deviceStatus: string | null;
+  /** hrPrinterDetectedErrorState decoded: lowPaper, noPaper, lowToner, … */
+  errors: string[];
+}

@@ -1,0 +1,113 @@
+// Rule definitions and the generic threshold check. PURE.
+import type { DeviceKind, Level, RuleSettings, RuleSeverity } from './types.js';
+
+export interface Observation {
+  state: RuleSeverity;
+  message: string | null;
+}
+
+/** A value a threshold rule compares, e.g. { label: 'black toner', value: 12, unit: '%' }. */
+export interface Measurement {
+  label: string;
+  value: number | null;
+  unit: string;
+}
+
+/** What a rule config may say; anything left out falls back to the level above (device → kind → built-in). */
+export interface RuleInput {
+  enabled?: boolean;
+  warning?: Level | null;
+  critical?: Level | null;
+  failuresBeforeAlert?: number;
+  successesBeforeRecovery?: number;
+  recoveryMargin?: number;
+  options?: Record<string, unknown>;
+}
+
+export interface RuleDef<M = any> {
+  name: string;
+  kind: DeviceKind;
+  /** One line for `config init` and the README. */
+  description: string;
+  /** Built-in defaults (from the old system). */
+  defaults: RuleInput & { enabled: boolean };
+  /** Threshold rules: the values to compare with warning/critical levels. */
+  measure?: (metrics: M, settings: RuleSettings) => Measurement[];
+  /** Other rules: an observation computed from the metrics. */
+  check?: (metrics: M, settings: RuleSettings) => Observation;
+  /** Options a rule accepts besides the common keys, with a validator returning an error or null. */
+  optionKeys?: Record<string, (value: unknown) => string | null>;
+}
+
+const RANK: Record<RuleSeverity, number> = { ok: 0, warning: 1, critical: 2 };
+
+export function worse(a: RuleSeverity, b: RuleSeverity): RuleSeverity {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+export function rank(s: RuleSeverity): number {
+  return RANK[s];
+}
+
+export function formatNumber(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(1);
+}
+
+/**
+ * Compare measurements with the warning/critical levels.
+ * Hysteresis: once a level is confirmed (`confirmed` at least as bad as it), the value must come back
+ * past the threshold by `recoveryMargin` before the level counts as cleared, so a value hovering
+ * at the threshold does not flap.
+ */
+export function observeThresholds(measurements: Measurement[], settings: RuleSettings, confirmed: RuleSeverity): Observation {
+  let state: RuleSeverity = 'ok';
+  const parts: string[] = [];
+  for (const m of measurements) {
+    if (m.value === null || !Number.isFinite(m.value)) continue;
+    for (const name of ['critical', 'warning'] as const) {
+      const level = settings[name];
+      if (!level) continue;
+      const sticky = RANK[confirmed] >= RANK[name];
+      const margin = sticky ? settings.recoveryMargin : 0;
+      const crossed = level.op === 'below' ? m.value < level.value + margin : m.value > level.value - margin;
+      if (crossed) {
+        state = worse(state, name);
+        const sign = level.op === 'below' ? '<' : '>';
+        parts.push(`${m.label} ${formatNumber(m.value)}${m.unit} ${sign} ${formatNumber(level.value)}${m.unit}`);
+        break;
+      }
+    }
+  }
+  return { state, message: parts.length ? parts.join('; ') : null };
+}
+
+/** Merge built-in defaults, the kind's `thresholds:` entry and the device's own `thresholds:` entry. */
+export function resolveRule(def: RuleDef, ...inputs: Array<RuleInput | undefined>): RuleSettings {
+  const out: RuleSettings = {
+    enabled: def.defaults.enabled,
+    warning: def.defaults.warning ?? null,
+    critical: def.defaults.critical ?? null,
+    failuresBeforeAlert: def.defaults.failuresBeforeAlert ?? 1,
+    successesBeforeRecovery: def.defaults.successesBeforeRecovery ?? 1,
+    recoveryMargin: def.defaults.recoveryMargin ?? 0,
+    options: { ...(def.defaults.options ?? {}) },
+  };
+  for (const input of inputs) {
+    if (!input) continue;
+    if (input.enabled !== undefined) out.enabled = input.enabled;
+    if (input.warning !== undefined) out.warning = input.warning;
+    if (input.critical !== undefined) out.critical = input.critical;
+    if (input.failuresBeforeAlert !== undefined) out.failuresBeforeAlert = input.failuresBeforeAlert;
+    if (input.successesBeforeRecovery !== undefined) out.successesBeforeRecovery = input.successesBeforeRecovery;
+    if (input.recoveryMargin !== undefined) out.recoveryMargin = input.recoveryMargin;
+    if (input.options) Object.assign(out.options, input.options);
+  }
+  return out;
+}
+
+/** Observe one rule on one poll's metrics. */
+export function observeRule(def: RuleDef, metrics: unknown, settings: RuleSettings, confirmed: RuleSeverity): Observation {
+  if (def.check) return def.check(metrics, settings);
+  if (def.measure) return observeThresholds(def.measure(metrics, settings), settings, confirmed);
+  return { state: 'ok', message: null };
+}

@@ -1,0 +1,30 @@
+// The registry of rules per device kind. A new source adds its file here. PURE.
+import type { DeviceKind } from '../types.js';
+import type { RuleDef } from '../rule.js';
+import { printerRules } from './printer.js';
+
+const ALL: RuleDef[] = [...printerRules];
+
+/**
+ * Reachability is tracked like a rule named `reachable`, so that it takes the same
+ * failures-before-alert / successes-before-recovery settings. Its `severity` option says what an
+ * unreachable device becomes: `unknown` (no data) for devices, `critical` for a vCenter itself.
+ */
+export function reachableRule(kind: DeviceKind): RuleDef {
+  return {
+    name: 'reachable',
+    kind,
+    description: 'the device answers; after failures-before-alert failed polls it becomes `severity`',
+    defaults: { enabled: true, options: { severity: kind === 'vcenter' ? 'critical' : 'unknown' } },
+    optionKeys: {
+      severity: (v) => (v === 'unknown' || v === 'warning' || v === 'critical' ? null : 'must be unknown, warning or critical'),
+    },
+  };
+}
+
+/** The rules of a kind, `reachable` first. */
+export function rulesFor(kind: DeviceKind): RuleDef[] {
+  return [reachableRule(kind), ...ALL.filter((r) => r.kind === kind)];
+}
+
+export const KINDS: DeviceKind[] = ['printer', 'vcenter', 'host', 'vm', 'datastore', 'service'];
