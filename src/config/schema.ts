@@ -5,6 +5,8 @@ import type { Config, NetDefaults, PrinterConfig, SnmpConfig, ThresholdConfig } 
 import type { DeviceKind, Level } from '../core/types.js';
 import type { RuleInput } from '../core/rule.js';
 import { KINDS, rulesFor } from '../core/rules/index.js';
+import { vcenterEntry } from './vcenter-schema.js';
+import { emailSection } from './email-schema.js';
 import { bool, duration, entries, fail, fields, join, list, num, oneOf, secret, str, type Ctx, type YNode } from './validate.js';
 
 export const DEFAULTS = {
@@ -229,6 +231,8 @@ export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string):
     defaults: { timeoutMs: DEFAULTS.timeoutMs, retries: DEFAULTS.retries, concurrency: DEFAULTS.concurrency },
     thresholds: {},
     printers: [],
+    vcenters: [],
+    email: null,
     secrets: ctx.secrets,
     warnings: [],
   };
@@ -253,6 +257,16 @@ export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string):
           else cfg.printers.push(pr);
         }),
       ),
+    vcenters: (n, p) =>
+      deferred.push(() =>
+        list(ctx, n, p, (item, q) => {
+          const vc = vcenterEntry(ctx, item, q, cfg.defaults);
+          if (!vc) return;
+          if (cfg.vcenters.some((x) => x.name === vc.name)) fail(ctx, item, join(q, 'name'), `duplicate vcenter name "${vc.name}"`);
+          else cfg.vcenters.push(vc);
+        }),
+      ),
+    email: (n, p) => (cfg.email = emailSection(ctx, n, p) ?? null),
   });
   for (const f of deferred) f();
   return cfg;

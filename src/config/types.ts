@@ -1,6 +1,8 @@
 // The typed configuration after validation (YAML kebab-case keys mapped to camelCase in schema.ts).
 import type { DeviceKind } from '../core/types.js';
 import type { RuleInput } from '../core/rule.js';
+import type { VcenterConfig } from './vcenter-schema.js';
+import type { EmailConfig } from './email-schema.js';
 
 export type ThresholdConfig = Partial<Record<DeviceKind, Record<string, RuleInput>>>;
 
@@ -41,6 +43,8 @@ export interface Config {
   defaults: NetDefaults;
   thresholds: ThresholdConfig;
   printers: PrinterConfig[];
+  vcenters: VcenterConfig[];
+  email: EmailConfig | null;
   /** Every secret value read from the config, so that output can be scrubbed of them. */
   secrets: string[];
   /** Non-fatal remarks from validation (e.g. `insecure: true`). */

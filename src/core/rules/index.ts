@@ -2,8 +2,9 @@
 import type { DeviceKind } from '../types.js';
 import type { RuleDef } from '../rule.js';
 import { printerRules } from './printer.js';
+import { vsphereRules } from './vsphere.js';
 
-const ALL: RuleDef[] = [...printerRules];
+const ALL: RuleDef[] = [...printerRules, ...vsphereRules];
 
 /**
  * Reachability is tracked like a rule named `reachable`, so that it takes the same
