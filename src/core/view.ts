@@ -1,0 +1,71 @@
+// What status, JSON and alerts see of a device: its real state with overrides, maintenance and
+// acknowledgements applied on top. PURE.
+import type { Ack, DeviceState, Override, Problem, Severity } from './types.js';
+import { problemsOf } from './evaluate.js';
+
+export interface Maintenance {
+  /** Where it comes from: an override (`override`) or a configured window's name. */
+  source: string;
+  reason: string;
+  until: string | null;
+}
+
+export interface DeviceView {
+  id: string;
+  kind: DeviceState['kind'];
+  name: string;
+  target: string;
+  /** What status, JSON and alerts see. */
+  state: Severity;
+  /** What the readings say, underneath any override. */
+  realState: Severity;
+  since: string;
+  problems: Problem[];
+  override: Override | null;
+  maintenance: Maintenance | null;
+  ack: Ack | null;
+  blockedBy: string | null;
+  lastSeen: string | null;
+  metrics: Record<string, unknown>;
+}
+
+export interface ViewInput {
+  override?: Override | null;
+  /** An active configured maintenance window covering the device, if any. */
+  window?: Maintenance | null;
+  ack?: Ack | null;
+}
+
+/**
+ * Overrides: a forced state (ok, warning, critical) replaces what status, JSON and alerts see, with the
+ * reason as its only problem; `maintenance` keeps the real state visible but marks the device so that
+ * no alerts go out. An acknowledgement is shown, and only silences reminders.
+ */
+export function viewDevice(d: DeviceState, input: ViewInput = {}): DeviceView {
+  const o = input.override ?? null;
+  let state = d.state;
+  let problems = problemsOf(d);
+  let maintenance: Maintenance | null = input.window ?? null;
+  if (o && o.state === 'maintenance') {
+    maintenance = { source: 'override', reason: o.reason, until: o.until };
+  } else if (o) {
+    state = o.state;
+    problems = o.state === 'ok' ? [] : [{ rule: 'override', severity: o.state, message: `set by ${o.by}: ${o.reason}` }];
+  }
+  return {
+    id: d.id,
+    kind: d.kind,
+    name: d.name,
+    target: d.target,
+    state,
+    realState: d.state,
+    since: d.since,
+    problems,
+    override: o,
+    maintenance,
+    ack: d.state === 'ok' ? null : (input.ack ?? null),
+    blockedBy: d.blockedBy,
+    lastSeen: d.lastSeen,
+    metrics: d.metrics,
+  };
+}
