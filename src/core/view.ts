@@ -49,8 +49,9 @@ export function viewDevice(d: DeviceState, input: ViewInput = {}): DeviceView {
   if (o && o.state === 'maintenance') {
     maintenance = { source: 'override', reason: o.reason, until: o.until };
   } else if (o) {
-    state = o.state;
-    problems = o.state === 'ok' ? [] : [{ rule: 'override', severity: o.state, message: `set by ${o.by}: ${o.reason}` }];
+    const forced = o.state;
+    state = forced;
+    problems = forced === 'ok' ? [] : [{ rule: 'override', severity: forced, message: `set by ${o.by}: ${o.reason}` }];
   }
   return {
     id: d.id,
