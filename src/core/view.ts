@@ -49,7 +49,7 @@ export function viewDevice(d: DeviceState, input: ViewInput = {}): DeviceView {
   if (o && o.state === 'maintenance') {
     maintenance = { source: 'override', reason: o.reason, until: o.until };
   } else if (o) {
-    const forced = o.state;
+    const forced = o.state as 'ok' | 'warning' | 'critical';
     state = forced;
     problems = forced === 'ok' ? [] : [{ rule: 'override', severity: forced, message: `set by ${o.by}: ${o.reason}` }];
   }
