@@ -6,6 +6,7 @@ import { buildConfig } from './schema.js';
 import type { Config } from './types.js';
 import type { Ctx, ConfigIssue } from './validate.js';
 import { ConfigError } from '../util/errors.js';
+import { rememberSecrets } from '../util/secrets.js';
 
 export const CONFIG_NAME = 'monitor.config.yaml';
 export const SYSTEM_CONFIG = '/etc/simplemon/monitor.config.yaml';
@@ -52,6 +53,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions = {}):
     secrets: [],
   };
   const cfg = buildConfig(ctx, doc, file, dir);
+  rememberSecrets(ctx.secrets);
   if (ctx.errors.length) {
     const n = ctx.errors.length;
     throw new ConfigError(`invalid config ${file}: ${n} error${n > 1 ? 's' : ''}\n${formatIssues(file, ctx.errors)}`);

@@ -233,6 +233,7 @@ export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string):
     printers: [],
     vcenters: [],
     email: null,
+    maintenance: [],
     secrets: ctx.secrets,
     warnings: [],
   };

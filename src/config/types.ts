@@ -3,6 +3,7 @@ import type { DeviceKind } from '../core/types.js';
 import type { RuleInput } from '../core/rule.js';
 import type { VcenterConfig } from './vcenter-schema.js';
 import type { EmailConfig } from './email-schema.js';
+import type { WindowSpec } from '../core/overrides.js';
 
 export type ThresholdConfig = Partial<Record<DeviceKind, Record<string, RuleInput>>>;
 
@@ -45,6 +46,7 @@ export interface Config {
   printers: PrinterConfig[];
   vcenters: VcenterConfig[];
   email: EmailConfig | null;
+  maintenance: WindowSpec[];
   /** Every secret value read from the config, so that output can be scrubbed of them. */
   secrets: string[];
   /** Non-fatal remarks from validation (e.g. `insecure: true`). */

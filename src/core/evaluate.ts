@@ -50,7 +50,8 @@ export function stepRule(prev: RuleState | undefined, obs: Observation, settings
   return { state: cur.state, since: cur.since, message: cur.message, pending: { state: obs.state, count, message: obs.message } };
 }
 
-function newDevice(r: Reading, now: string): DeviceState {
+/** A device never polled yet: state unknown, no data. */
+export function blankDevice(r: Pick<Reading, 'id' | 'kind' | 'name' | 'target'>, now: string): DeviceState {
   return {
     id: r.id,
     kind: r.kind,
@@ -95,7 +96,7 @@ export function problemsOf(d: DeviceState, state: Severity = d.state): Problem[]
 }
 
 function stepDevice(prevDev: DeviceState | undefined, r: Reading, rules: DeviceRules, now: string): DeviceState {
-  const base = prevDev ?? newDevice(r, now);
+  const base = prevDev ?? blankDevice(r, now);
   const d: DeviceState = {
     ...base,
     name: r.name,

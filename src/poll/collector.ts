@@ -1,6 +1,6 @@
 // The seam every source implements. A collector only reads the world and returns readings.
 import type { Config } from '../config/types.js';
-import type { Reading } from '../core/types.js';
+import type { DeviceKind, Reading } from '../core/types.js';
 
 export interface CollectContext {
   config: Config;
@@ -11,6 +11,13 @@ export interface CollectContext {
    * The collector may change it in place; it is saved with the state (mode 0600).
    */
   memory: Record<string, unknown>;
+}
+
+export interface ConfiguredDevice {
+  id: string;
+  kind: DeviceKind;
+  name: string;
+  target: string;
 }
 
 export interface CollectResult {
@@ -24,10 +31,15 @@ export interface Collector {
   name: string;
   /** Words accepted by `simplemon poll <what…>` that select this collector (e.g. printers; hosts, vms, datastores). */
   targets: string[];
-  /** Ids of the devices this source has in the config (static devices; discovered inventory comes from state). */
-  configuredIds(config: Config): string[];
+  /** The devices this source has in the config (static devices; discovered inventory comes from state). */
+  configured(config: Config): ConfiguredDevice[];
   /** Does a device id found in the state belong to something configured here (discovered inventory)? */
   owns(config: Config, id: string): boolean;
   /** Poll. `targets` is the subset of `this.targets` asked for. Must not throw for a device's failure. */
   collect(ctx: CollectContext, targets: Set<string>): Promise<CollectResult>;
+}
+
+/** Optional per-device rule settings a source knows about (e.g. a printer's own `thresholds:`). */
+export interface DeviceThresholds {
+  thresholdsFor?(config: Config, id: string): Record<string, import('../core/rule.js').RuleInput> | undefined;
 }

@@ -1,0 +1,29 @@
+// simplemon config validate | init
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GlobalOptions } from '../main.js';
+import { loadConfig } from '../../config/load.js';
+import { RunError } from '../../util/errors.js';
+
+/** The commented sample shipped with the package (repo root / package root). */
+export const SAMPLE_CONFIG = fileURLToPath(new URL('../../../monitor.config.yaml', import.meta.url));
+
+export async function configValidate(g: GlobalOptions): Promise<number> {
+  const config = loadConfig(g.config); // throws ConfigError (exit 2) with every problem
+  for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
+  const parts = [`${config.printers.length} printer(s)`, `${config.vcenters.length} vcenter(s)`];
+  if (config.email) parts.push(`email to ${config.email.recipients.length} recipient(s)`);
+  if (config.maintenance.length) parts.push(`${config.maintenance.length} maintenance window(s)`);
+  process.stdout.write(`${config.file}: ok — ${parts.join(', ')}; state file ${config.stateFile}\n`);
+  return 0;
+}
+
+export async function configInit(file: string, opts: { force?: boolean }): Promise<number> {
+  const target = resolve(file);
+  if (existsSync(target) && !opts.force) throw new RunError(`${target} exists; use --force to overwrite it`);
+  await writeFile(target, await readFile(SAMPLE_CONFIG, 'utf8'), { mode: 0o600 });
+  process.stdout.write(`wrote ${target}; edit it, then run: simplemon config validate --config ${file}\n`);
+  return 0;
+}

@@ -1,0 +1,60 @@
+// simplemon poll [what…]: the cron entry.
+import type { GlobalOptions } from '../main.js';
+import { loadConfig } from '../../config/load.js';
+import { openState } from '../../state/store.js';
+import { runPoll, type PollResult } from '../../poll/run-poll.js';
+import { COLLECTORS } from '../../poll/sources.js';
+import { makeChalk, paintState, useColor } from '../../render/style.js';
+import { clean } from '../../render/sanitize.js';
+import type { Config } from '../../config/types.js';
+import type { Notifier } from '../../notify/notifier.js';
+
+async function makeNotifier(config: Config): Promise<Notifier | null> {
+  void config;
+  return null;
+}
+
+/** Poll with a spinner on a TTY (stderr), nothing otherwise. Shared by `poll` and `status --refresh`. */
+export async function pollWithProgress(config: Config, what: string[], log: (line: string) => void): Promise<PollResult> {
+  let spinner: { stop(): void; text: string } | null = null;
+  if (process.stderr.isTTY && !process.env.CI) {
+    const { default: ora } = await import('ora');
+    spinner = ora({ text: 'polling…', stream: process.stderr }).start();
+  }
+  try {
+    return await runPoll(
+      config,
+      {
+        collectors: COLLECTORS,
+        openStore: () => openState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command: 'poll' }),
+        notifier: await makeNotifier(config),
+        now: () => new Date(),
+        log,
+      },
+      what,
+    );
+  } finally {
+    spinner?.stop();
+  }
+}
+
+export async function pollCommand(g: GlobalOptions, what: string[], opts: { verbose?: boolean }): Promise<number> {
+  const config = loadConfig(g.config);
+  const c = makeChalk(useColor(process.stdout, process.env, g.color));
+  const logs: string[] = [];
+  const result = await pollWithProgress(config, what, (line) => logs.push(line));
+  const out: string[] = [];
+  for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const t of result.transitions) {
+    const why = t.problems.map((p) => clean(p.message)).join('; ');
+    out.push(`${clean(t.device)}: ${paintState(c, t.from)} → ${paintState(c, t.to)}${why ? ` (${why})` : ''}`);
+  }
+  if (result.delivery) out.push(...result.delivery.lines);
+  if (opts.verbose) {
+    for (const r of result.readings) out.push(`  ${clean(r.id)} ${r.reachable ? 'read' : `unreachable: ${clean(r.error)}`}`);
+    out.push(...logs.map((l) => `  ${clean(l)}`));
+    out.push(`polled ${result.readings.length} device(s) in ${result.durationMs} ms; ${result.transitions.length} change(s); state saved to ${config.stateFile}`);
+  }
+  if (out.length) process.stdout.write(out.join('\n') + '\n');
+  return 0;
+}

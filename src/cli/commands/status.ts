@@ -1,0 +1,48 @@
+// simplemon status [kind]: what the last poll saw. Reads the state without the lock (writes are atomic).
+import type { GlobalOptions } from '../main.js';
+import { loadConfig } from '../../config/load.js';
+import { readState } from '../../state/store.js';
+import { viewsOf } from '../../poll/run-poll.js';
+import { COLLECTORS } from '../../poll/sources.js';
+import { renderStatus, statusJson } from '../../render/status.js';
+import { makeChalk, useColor } from '../../render/style.js';
+import { ConfigError } from '../../util/errors.js';
+import type { DeviceKind } from '../../core/types.js';
+
+const KIND_WORDS: Record<string, DeviceKind> = {
+  printers: 'printer',
+  printer: 'printer',
+  hosts: 'host',
+  host: 'host',
+  vms: 'vm',
+  vm: 'vm',
+  datastores: 'datastore',
+  datastore: 'datastore',
+  vcenters: 'vcenter',
+  vcenter: 'vcenter',
+  services: 'service',
+  service: 'service',
+};
+
+export async function statusCommand(g: GlobalOptions, kindWord: string | undefined, opts: { problems?: boolean; refresh?: boolean; json?: boolean }): Promise<number> {
+  const kind = kindWord === undefined ? undefined : KIND_WORDS[kindWord];
+  if (kindWord !== undefined && !kind) throw new ConfigError(`unknown kind "${kindWord}": use printers, hosts, vms, datastores or vcenters`);
+  const config = loadConfig(g.config);
+  if (opts.refresh) {
+    const { pollWithProgress } = await import('./poll.js');
+    const what = kind === 'printer' ? ['printers'] : kind === 'host' ? ['hosts'] : kind === 'vm' ? ['vms'] : kind === 'datastore' ? ['datastores'] : [];
+    await pollWithProgress(config, what, () => {});
+  }
+  const state = await readState(config.stateFile);
+  const now = new Date();
+  let views = viewsOf(state, config, COLLECTORS, now);
+  if (kind) views = views.filter((v) => v.kind === kind);
+  if (opts.problems) views = views.filter((v) => v.state !== 'ok' || v.maintenance !== null);
+  if (opts.json) {
+    process.stdout.write(statusJson(views, state.checkedAt));
+    return 0;
+  }
+  const c = makeChalk(useColor(process.stdout, process.env, g.color));
+  process.stdout.write(renderStatus(views, state.checkedAt, { chalk: c, now, width: process.stdout.columns }));
+  return 0;
+}

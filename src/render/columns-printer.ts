@@ -1,0 +1,23 @@
+// Printer columns of the status table.
+import type { Column } from './status.js';
+import type { PrinterMetrics } from '../core/metrics.js';
+import { isTonerOrInk, supplyLabel } from '../core/rules/printer.js';
+
+const m = (d: { metrics: Record<string, unknown> }) => d.metrics as Partial<PrinterMetrics>;
+
+export const printerColumns: Column[] = [
+  { header: 'Pages', value: (d) => (m(d).pageCount ?? null) === null ? '–' : String(m(d).pageCount) },
+  {
+    header: 'Toner / ink',
+    value: (d) =>
+      (m(d).supplies ?? [])
+        .filter(isTonerOrInk)
+        .map((s) => `${supplyLabel(s)} ${s.percent === null ? (s.level === -3 ? 'some' : '?') : `${s.percent}%`}`)
+        .join(', ') || '–',
+  },
+  {
+    header: 'Status',
+    value: (d) => [m(d).deviceStatus, m(d).printerStatus].filter((x) => x).join('/') || '–',
+  },
+  { header: 'Errors', value: (d) => (m(d).errors ?? []).join(', ') || '–' },
+];

@@ -1,0 +1,126 @@
+// status: tables for people, JSON for scripts. Functions that return strings; no I/O.
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import type { DeviceKind } from '../core/types.js';
+import type { DeviceView } from '../core/view.js';
+import { clean } from './sanitize.js';
+import { paintState } from './style.js';
+import { printerColumns } from './columns-printer.js';
+
+export interface Column {
+  header: string;
+  value: (d: DeviceView, now: Date) => string;
+}
+
+/** Per-kind columns after the common Device/State ones. Sources add theirs here. */
+export const KIND_COLUMNS: Partial<Record<DeviceKind, { title: string; columns: Column[] }>> = {
+  printer: { title: 'Printers', columns: printerColumns },
+};
+
+export function formatAge(fromIso: string | null, now: Date): string {
+  if (!fromIso) return 'never';
+  const s = Math.max(0, Math.round((now.getTime() - Date.parse(fromIso)) / 1000));
+  if (s < 90) return `${s}s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)}m`;
+  if (s < 36 * 3600) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86400)}d`;
+}
+
+function shortTime(iso: string | null, now: Date): string {
+  if (!iso) return 'no expiry';
+  const t = new Date(iso);
+  const sameDay = t.toDateString() === now.toDateString();
+  const hm = t.toTimeString().slice(0, 5);
+  return sameDay ? `until ${hm}` : `until ${t.toISOString().slice(0, 10)} ${hm}`;
+}
+
+/** What is special about a device: override, maintenance, acknowledgement, upstream failure. */
+export function noteOf(d: DeviceView, now: Date): string {
+  const notes: string[] = [];
+  if (d.override && d.override.state !== 'maintenance') notes.push(`override ${d.override.state} by ${d.override.by} ${shortTime(d.override.until, now)}: ${d.override.reason} (real: ${d.realState})`);
+  if (d.maintenance) notes.push(`maintenance ${shortTime(d.maintenance.until, now)}: ${d.maintenance.reason}`);
+  if (d.ack) notes.push(`acked by ${d.ack.by}: ${d.ack.reason}`);
+  if (d.blockedBy) notes.push(`depends on ${d.blockedBy}`);
+  return notes.join('; ');
+}
+
+function stateCell(c: ChalkInstance, d: DeviceView): string {
+  let mark = '';
+  if (d.override && d.override.state !== 'maintenance') mark = ' (override)';
+  else if (d.maintenance) mark = ' (maint)';
+  else if (d.ack) mark = ' (ack)';
+  return paintState(c, d.state, d.state) + mark;
+}
+
+export interface TableOptions {
+  chalk: ChalkInstance;
+  now: Date;
+  width?: number;
+}
+
+export function renderKindTable(kind: DeviceKind, views: DeviceView[], opts: TableOptions): string {
+  const spec = KIND_COLUMNS[kind] ?? { title: kind, columns: [] };
+  const c = opts.chalk;
+  const headers = ['Device', 'State', ...spec.columns.map((x) => x.header), 'Problems', 'Age'];
+  const anyNote = views.some((v) => noteOf(v, opts.now));
+  if (anyNote) headers.push('Note');
+  const table = new Table({
+    head: headers.map((h) => c.bold(h)),
+    style: { head: [], border: [] },
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+  });
+  for (const v of views) {
+    const problems = v.problems.map((p) => clean(p.message)).join('; ');
+    const row = [clean(v.name), stateCell(c, v), ...spec.columns.map((col) => clean(col.value(v, opts.now))), problems, formatAge(v.lastSeen, opts.now)];
+    if (anyNote) row.push(clean(noteOf(v, opts.now)));
+    table.push(row);
+  }
+  return `${c.bold(spec.title)}\n${table.toString()}`;
+}
+
+/** One table per kind, in a fixed order; a one-line summary first. */
+export function renderStatus(views: DeviceView[], checkedAt: string | null, opts: TableOptions): string {
+  const c = opts.chalk;
+  const counts: Record<string, number> = {};
+  for (const v of views) counts[v.state] = (counts[v.state] ?? 0) + 1;
+  const summary = ['ok', 'warning', 'critical', 'unknown']
+    .filter((s) => counts[s])
+    .map((s) => paintState(c, s, `${counts[s]} ${s}`))
+    .join(', ');
+  const head = `simplemon: ${views.length} device${views.length === 1 ? '' : 's'}${summary ? ` — ${summary}` : ''}; last poll ${checkedAt ? `${formatAge(checkedAt, opts.now)} ago (${checkedAt})` : 'never'}`;
+  if (!views.length) return `${head}\n`;
+  const order: DeviceKind[] = ['vcenter', 'host', 'vm', 'datastore', 'printer', 'service'];
+  const parts = [head];
+  for (const kind of order) {
+    const vs = views.filter((v) => v.kind === kind);
+    if (vs.length) parts.push(renderKindTable(kind, vs, opts));
+  }
+  return parts.join('\n\n') + '\n';
+}
+
+/** The JSON contract of `status --json` (README "JSON contract"). Strings are JSON-escaped, so control characters cannot reach a terminal raw. */
+export function statusJson(views: DeviceView[], checkedAt: string | null): string {
+  return (
+    JSON.stringify({
+      schemaVersion: 1,
+      checkedAt,
+      devices: views.map((v) => ({
+        id: v.id,
+        kind: v.kind,
+        name: v.name,
+        target: v.target,
+        state: v.state,
+        realState: v.realState,
+        since: v.since,
+        override: v.override ? { state: v.override.state, reason: v.override.reason, by: v.override.by, since: v.override.since, until: v.override.until } : null,
+        maintenance: v.maintenance,
+        ack: v.ack ? { reason: v.ack.reason, by: v.ack.by, since: v.ack.since } : null,
+        blockedBy: v.blockedBy,
+        problems: v.problems,
+        lastSeen: v.lastSeen,
+        metrics: v.metrics,
+      })),
+    }, null, 2) + '\n'
+  );
+}
