@@ -55,6 +55,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions = {}):
   const cfg = buildConfig(ctx, doc, file, dir);
   rememberSecrets(ctx.secrets);
   if (ctx.errors.length) {
+    ctx.errors.sort((a, b) => a.line - b.line || a.col - b.col);
     const n = ctx.errors.length;
     throw new ConfigError(`invalid config ${file}: ${n} error${n > 1 ? 's' : ''}\n${formatIssues(file, ctx.errors)}`);
   }

@@ -40,11 +40,11 @@ function level(ctx: Ctx, node: YNode, path: string): Level | null | undefined {
 }
 
 /** One rule's settings: `on`, `off`, or a mapping. */
-export function ruleInput(ctx: Ctx, node: YNode, path: string, kind: DeviceKind, ruleName: string): RuleInput | undefined {
+export function ruleInput(ctx: Ctx, node: YNode, path: string, kind: DeviceKind, ruleName: string, keyNode: YNode = node): RuleInput | undefined {
   const def = rulesFor(kind).find((r) => r.name === ruleName);
   if (!def) {
     const known = rulesFor(kind).map((r) => r.name);
-    return fail(ctx, node, path, `unknown rule "${ruleName}" for ${kind}; known rules: ${known.join(', ')}`);
+    return fail(ctx, keyNode, path, `unknown rule "${ruleName}" for ${kind}; known rules: ${known.join(', ')}`);
   }
   if (isScalar(node) && (node.value === true || node.value === 'on')) return { enabled: true };
   if (isScalar(node) && (node.value === false || node.value === 'off')) return { enabled: false };
@@ -100,7 +100,7 @@ export function ruleInput(ctx: Ctx, node: YNode, path: string, kind: DeviceKind,
 export function rulesBlock(ctx: Ctx, node: YNode, path: string, kind: DeviceKind): Record<string, RuleInput> {
   const out: Record<string, RuleInput> = {};
   for (const e of entries(ctx, node, path)) {
-    const r = ruleInput(ctx, e.value, join(path, e.key), kind, e.key);
+    const r = ruleInput(ctx, e.value, join(path, e.key), kind, e.key, e.keyNode);
     if (r) out[e.key] = r;
   }
   return out;
@@ -237,7 +237,7 @@ export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string):
     secrets: ctx.secrets,
     warnings: [],
   };
-  if (isScalar(root) && root.value === null) return cfg; // empty file: all defaults, no devices
+  if (root === null || root === undefined || (isScalar(root) && root.value === null)) return cfg; // empty file: all defaults, no devices
   const deferred: Array<() => void> = [];
   fields(ctx, root, '', {
     'state-file': (n, p) => {
