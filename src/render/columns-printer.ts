@@ -3,6 +3,12 @@ import type { Column } from './status.js';
 import type { PrinterMetrics } from '../core/metrics.js';
 import { isTonerOrInk, supplyLabel } from '../core/rules/printer.js';
 
+/** "black toner" → "black" in a column already headed Toner / ink; "toner cartridge" stays. */
+function shortLabel(label: string): string {
+  const short = label.replace(/\s+(toner|ink)(\s+cartridge)?$/i, '');
+  return short || label;
+}
+
 const m = (d: { metrics: Record<string, unknown> }) => d.metrics as Partial<PrinterMetrics>;
 
 export const printerColumns: Column[] = [
@@ -12,7 +18,7 @@ export const printerColumns: Column[] = [
     value: (d) =>
       (m(d).supplies ?? [])
         .filter(isTonerOrInk)
-        .map((s) => `${supplyLabel(s)} ${s.percent === null ? (s.level === -3 ? 'some' : '?') : `${s.percent}%`}`)
+        .map((s) => `${shortLabel(supplyLabel(s))} ${s.percent === null ? (s.level === -3 ? 'some' : '?') : `${s.percent}%`}`)
         .join(', ') || '–',
   },
   {

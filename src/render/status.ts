@@ -67,6 +67,8 @@ export function renderKindTable(kind: DeviceKind, views: DeviceView[], opts: Tab
   const table = new Table({
     head: headers.map((h) => c.bold(h)),
     style: { head: [], border: [] },
+    // no rule between rows: a screenful shows more devices
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     wordWrap: true,
     wrapOnWordBoundary: true,
   });
