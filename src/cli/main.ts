@@ -61,15 +61,38 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
     .option('--keep', 'keep the demo folder (config and state) and print its path')
     .action((opts: { keep?: boolean }) => run(async (gl) => (await import('./commands/demo.js')).demoCommand(gl, opts)));
 
-  registerLater(program, run);
+  registerOverrides(program, run);
   return program;
 }
 
-/** Commands from later issues register here (alerts, override, ack). */
-function registerLater(program: Command, run: (fn: Run) => Promise<void>): void {
-  void program;
-  void run;
-  void Option;
+/** Overrides, maintenance and acknowledgements. */
+function registerOverrides(program: Command, run: (fn: Run) => Promise<void>): void {
+  const o = program.command('override').description('set a device state by hand, with a reason and an expiry');
+  o.command('set')
+    .description('force a state (ok, warning, critical) or maintenance (no alerts) on a device id or glob')
+    .argument('<device>', 'device id (printer/office-1) or glob (host/vc1/*)')
+    .addOption(new Option('-s, --state <state>', 'forced state').choices(['ok', 'warning', 'critical', 'maintenance']).makeOptionMandatory())
+    .option('--for <duration>', 'how long: 30m, 2h, 1d')
+    .option('--until <time>', 'until "YYYY-MM-DD HH:MM" (local time) or an ISO time')
+    .requiredOption('-r, --reason <text>', 'why (shown in status and emails)')
+    .option('-f, --force', 'allow a device id that is not in the config or the last inventory')
+    .action((device: string, opts: { state: string; for?: string; until?: string; reason: string; force?: boolean }) =>
+      run(async (gl) => (await import('./commands/override.js')).overrideSet(gl, device, opts)),
+    );
+  o.command('list')
+    .description('the overrides in force')
+    .option('--json', 'as JSON')
+    .action((opts: { json?: boolean }) => run(async (gl) => (await import('./commands/override.js')).overrideList(gl, opts)));
+  o.command('clear')
+    .description('remove overrides: the real state takes over')
+    .argument('<device>', 'device id or glob')
+    .action((device: string) => run(async (gl) => (await import('./commands/override.js')).overrideClear(gl, device)));
+  program
+    .command('ack')
+    .description('acknowledge a current problem: no reminders until it recovers')
+    .argument('<device>', 'device id')
+    .requiredOption('-r, --reason <text>', 'why')
+    .action((device: string, opts: { reason: string }) => run(async (gl) => (await import('./commands/override.js')).ackCommand(gl, device, opts)));
 }
 
 export async function main(argv: string[]): Promise<void> {

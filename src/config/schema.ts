@@ -1,8 +1,9 @@
 // The config schema: YAML (kebab-case) → typed Config (camelCase). Pure apart from the injected
 // readers in Ctx. Every key here must appear, with its default, in monitor.config.yaml.
-import { isScalar, isMap, type Document } from 'yaml';
+import { isScalar, isMap, isSeq, type Document } from 'yaml';
 import type { Config, NetDefaults, PrinterConfig, SnmpConfig, ThresholdConfig } from './types.js';
 import type { DeviceKind, Level } from '../core/types.js';
+import type { WindowSpec } from '../core/overrides.js';
 import type { RuleInput } from '../core/rule.js';
 import { KINDS, rulesFor } from '../core/rules/index.js';
 import { vcenterEntry } from './vcenter-schema.js';
@@ -219,6 +220,75 @@ function printer(ctx: Ctx, node: YNode, path: string, defs: NetDefaults): Printe
   };
 }
 
+const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const DAY_GROUPS: Record<string, number[]> = { day: [0, 1, 2, 3, 4, 5, 6], daily: [0, 1, 2, 3, 4, 5, 6], weekday: [1, 2, 3, 4, 5], weekdays: [1, 2, 3, 4, 5], weekend: [0, 6], weekends: [0, 6] };
+
+function days(ctx: Ctx, node: YNode, path: string): number[] | undefined {
+  const one = (n: YNode, p: string): number[] | undefined => {
+    const v = str(ctx, n, p, { nonEmpty: true });
+    if (v === undefined) return undefined;
+    const k = v.toLowerCase();
+    if (DAY_GROUPS[k]) return DAY_GROUPS[k];
+    const i = DAY_NAMES.findIndex((d) => d === k || d.slice(0, 3) === k);
+    if (i < 0) return fail(ctx, n, p, `"${v}" is not a day: use sunday … saturday, daily, weekdays or weekends`);
+    return [i];
+  };
+  if (isSeq(node)) {
+    const out = new Set<number>();
+    list(ctx, node, path, (n, p) => one(n, p)?.forEach((d) => out.add(d)));
+    return [...out].sort();
+  }
+  return one(node, path);
+}
+
+function clockTime(ctx: Ctx, node: YNode, path: string): number | undefined {
+  const v = str(ctx, node, path);
+  if (v === undefined) return undefined;
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v.trim());
+  if (!m) return fail(ctx, node, path, `"${v}" is not a time of day like 02:00 or 23:30`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+export function timezone(ctx: Ctx, node: YNode, path: string): string | undefined {
+  const v = str(ctx, node, path, { nonEmpty: true });
+  if (v === undefined) return undefined;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: v });
+    return v;
+  } catch {
+    return fail(ctx, node, path, `"${v}" is not a time zone (use an IANA name like Asia/Shanghai or Europe/Berlin)`);
+  }
+}
+
+function maintenanceWindow(ctx: Ctx, node: YNode, path: string): WindowSpec | undefined {
+  const w: Partial<WindowSpec> = {};
+  const ok = fields(
+    ctx,
+    node,
+    path,
+    {
+      name: (n, p) => (w.name = str(ctx, n, p, { nonEmpty: true })),
+      devices: (n, p) => {
+        const globs: string[] = [];
+        list(ctx, n, p, (item, q) => {
+          const g = str(ctx, item, q, { nonEmpty: true, pattern: /^[a-z]+\/\S*$/, patternHelp: 'is not a device id or glob like host/vc1/* or printer/*' });
+          if (g) globs.push(g);
+        });
+        w.devices = globs;
+      },
+      every: (n, p) => (w.days = days(ctx, n, p)),
+      from: (n, p) => (w.fromMin = clockTime(ctx, n, p)),
+      to: (n, p) => (w.toMin = clockTime(ctx, n, p)),
+      timezone: (n, p) => (w.timezone = timezone(ctx, n, p)),
+      reason: (n, p) => (w.reason = str(ctx, n, p)),
+    },
+    ['name', 'devices', 'every', 'from', 'to'],
+  );
+  if (!ok || !w.name || !w.devices || !w.days || w.fromMin === undefined || w.toMin === undefined) return undefined;
+  if (w.fromMin === w.toMin) return fail(ctx, node, path, 'from and to are the same time: the window would be empty (or 24 h: use from 00:00 to 23:59)');
+  return { name: w.name, devices: w.devices, days: w.days, fromMin: w.fromMin, toMin: w.toMin, timezone: w.timezone, reason: w.reason };
+}
+
 /** Validate a parsed YAML document into a Config. Errors and warnings are collected in ctx. */
 export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string): Config {
   const root = doc.contents as YNode;
@@ -268,6 +338,13 @@ export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string):
         }),
       ),
     email: (n, p) => (cfg.email = emailSection(ctx, n, p) ?? null),
+    maintenance: (n, p) =>
+      list(ctx, n, p, (item, q) => {
+        const w = maintenanceWindow(ctx, item, q);
+        if (!w) return;
+        if (cfg.maintenance.some((x) => x.name === w.name)) fail(ctx, item, join(q, 'name'), `duplicate maintenance window name "${w.name}"`);
+        else cfg.maintenance.push(w);
+      }),
   });
   for (const f of deferred) f();
   return cfg;

@@ -6,25 +6,10 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync, statSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSnmpsim } from '../helpers/snmpsim.mjs';
+import { cli, repo, BIN } from '../helpers/cli.mjs';
 
-const repo = resolve(import.meta.dirname, '..', '..');
-const BIN = join(repo, 'bin', 'simplemon');
 const FIXTURES = join(repo, 'test', 'fixtures');
 const SECRET = 'evil-names'; // the community, given through the environment: must never be printed
-
-/** Run the CLI; resolves with { code, stdout, stderr }. Never a TTY here. */
-function cli(args, { env = {}, cwd = repo, input } = {}) {
-  return new Promise((resolveP) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    if (input) child.stdin.end(input);
-    else child.stdin.end();
-    child.on('close', (code) => resolveP({ code, stdout, stderr }));
-  });
-}
 
 let sim;
 let dir;

@@ -89,7 +89,8 @@ export async function alertsTest(config: Config, opts: AlertsOptions = {}): Prom
     }
     // send through the same path as alerts, on a scratch outbox, so the test proves what the poll does
     const saved = n.outbox;
-    n.outbox = entries;
+    const ids = new Set(entries.map((e) => e.messageId));
+    n.outbox = [...entries];
     let report;
     let leftover: OutboxEntry[];
     try {
@@ -98,7 +99,7 @@ export async function alertsTest(config: Config, opts: AlertsOptions = {}): Prom
       leftover = n.outbox;
       n.outbox = saved;
     }
-    const sent = new Set(n.history.filter((h) => entries.some((e) => e.messageId === h.messageId)).flatMap((h) => h.to));
+    const sent = new Set(n.history.filter((h) => ids.has(h.messageId)).flatMap((h) => h.to));
     lines.push(`test email through ${server} from ${email.from}:`);
     for (const to of recipients) {
       if (sent.has(to)) {
