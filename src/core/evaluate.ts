@@ -162,6 +162,7 @@ export function evaluate(input: EvaluateInput): EvaluateOutput {
         to: next.state,
         problems: problemsOf(next),
         blockedBy: next.blockedBy,
+        first: !prev,
       });
       events.push({ at: now, type: 'transition', device: r.id, from, to: next.state, message: problemsOf(next).map((p) => p.message).join('; ') || undefined });
     }

@@ -100,6 +100,8 @@ export interface Transition {
   /** Problems after the transition (empty on recovery). */
   problems: Problem[];
   blockedBy: string | null;
+  /** First poll of this device (from "unknown, never polled"). */
+  first?: boolean;
 }
 
 export type EventType = 'transition' | 'device-removed' | 'override-expired' | 'override-set' | 'override-cleared' | 'ack';

@@ -1,14 +1,94 @@
 // What the alerting keeps in the state file (issue: alert emails). Owned by the email work.
+// state/migrate.ts merges what a file holds over emptyNotifyState(), so every field needs a default there.
+import type { Severity } from '../core/types.js';
 
-export interface NotifyState {
-  /** Per device: the state last announced by email. */
-  notified: Record<string, { state: string; at: string }>;
-  /** Messages owed: written before sending, removed/marked only after the server accepted them. */
-  outbox: unknown[];
-  /** Bounded log of what was sent. */
-  history: unknown[];
+/**
+ * Per device: the state alerting has announced, or has committed to announce (a message for it is in the
+ * outbox). A device with no entry has nothing announced: as far as email knows, it is ok.
+ */
+export interface NotifiedDevice {
+  state: Severity;
+  /** When the last message about this device (problem, change or reminder) was queued: the reminder clock. */
+  at: string;
+  /** Since when the device has been in `state` (as the view said when it was announced). */
+  since: string;
+  /** Messages that carry the announcement of `state` and its reminders (one per recipient group). */
+  messageIds: string[];
+  /** A server accepted a message announcing `state`: only then is a recovery owed without question. */
+  sent: boolean;
 }
 
+/** One device line of a message, kept so that delivery can mark what it announced. */
+export interface OutboxDevice {
+  id: string;
+  state: Severity;
+}
+
+export type MessageKind = 'alert' | 'test';
+
+/** A message owed: written into the state before the first attempt; same content and Message-ID on every retry. */
+export interface OutboxEntry {
+  /** The Message-ID header, angle brackets included: stable across retries, so a resend can be recognised. */
+  messageId: string;
+  kind: MessageKind;
+  createdAt: string;
+  /** The Date header, fixed when the message was composed. */
+  date: string;
+  from: string;
+  /** Envelope and To: recipients still owed (a partial acceptance removes the ones that were accepted). */
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  devices: OutboxDevice[];
+  /** pending: retried at every poll; failed: refused for good (5xx), kept for `alerts pending` and `alerts retry`. */
+  status: 'pending' | 'failed';
+  attempts: number;
+  lastAttemptAt: string | null;
+  /** Why the last attempt did not go through (scrubbed of secrets and control characters). */
+  lastError: string | null;
+}
+
+/** What was sent: recorded only after the server accepted it. */
+export interface HistoryEntry {
+  messageId: string;
+  kind: MessageKind;
+  sentAt: string;
+  createdAt: string;
+  to: string[];
+  subject: string;
+  devices: OutboxDevice[];
+  attempts: number;
+  /** The server's reply to the message (e.g. "250 OK: queued as 1234"). */
+  response: string;
+}
+
+export interface NotifyState {
+  notified: Record<string, NotifiedDevice>;
+  /** Messages owed: written before sending, removed/marked only after the server answered. */
+  outbox: OutboxEntry[];
+  /** Bounded log of what was sent, oldest first. */
+  history: HistoryEntry[];
+  /** Messages composed so far: part of each Message-ID, so two messages never share one. */
+  seq: number;
+}
+
+/** How many sent messages `alerts history` can show. */
+export const HISTORY_LIMIT = 500;
+/** Permanently refused messages kept for `alerts pending`; older ones give way. */
+export const FAILED_LIMIT = 100;
+
 export function emptyNotifyState(): NotifyState {
-  return { notified: {}, outbox: [], history: [] };
+  return { notified: {}, outbox: [], history: [], seq: 0 };
+}
+
+/** For `status`: how many messages are still owed, and how many were refused for good. */
+export function outboxSummary(n: NotifyState): { pending: number; failed: number } {
+  let pending = 0;
+  let failed = 0;
+  for (const e of n.outbox) {
+    if (e.status === 'failed') failed++;
+    else pending++;
+  }
+  return { pending, failed };
 }

@@ -9,7 +9,8 @@ import { openState, readState } from '../../state/store.js';
 import { runPoll, viewsOf } from '../../poll/run-poll.js';
 import { COLLECTORS } from '../../poll/sources.js';
 import { renderStatus } from '../../render/status.js';
-import { makeChalk, paintState, useColor } from '../../render/style.js';
+import { makeChalk, useColor } from '../../render/style.js';
+import { transitionLines } from './poll.js';
 import { startPrinterAgent, type DemoPrinter, type RunningAgent } from '../../demo/printer-agent.js';
 import type { Config } from '../../config/types.js';
 
@@ -69,8 +70,9 @@ async function pollOnce(config: Config, out: (s: string) => void, color: boolean
     log: () => {},
   });
   out(c.dim(`$ simplemon poll        # ${r.readings.length} printers in ${r.durationMs} ms; what cron would mail:`));
-  for (const t of r.transitions) out(`${t.device}: ${paintState(c, t.from)} → ${paintState(c, t.to)}${t.problems.length ? ` (${t.problems.map((p) => p.message).join('; ')})` : ''}`);
-  if (!r.transitions.length) out('(nothing changed: poll is quiet)');
+  const lines = transitionLines(r.transitions, c);
+  for (const l of lines) out(l);
+  if (!lines.length) out('(nothing changed: poll is quiet)');
   const state = await readState(config.stateFile);
   out('');
   out(c.dim('$ simplemon status'));

@@ -8,6 +8,8 @@ import { makeChalk, paintState, useColor } from '../../render/style.js';
 import { clean } from '../../render/sanitize.js';
 import type { Config } from '../../config/types.js';
 import type { Notifier } from '../../notify/notifier.js';
+import type { Transition } from '../../core/types.js';
+import type { ChalkInstance } from 'chalk';
 
 async function makeNotifier(config: Config): Promise<Notifier | null> {
   void config;
@@ -38,6 +40,16 @@ export async function pollWithProgress(config: Config, what: string[], log: (lin
   }
 }
 
+/** One line per state change; a device seen for the first time and fine is not news. */
+export function transitionLines(transitions: Transition[], c: ChalkInstance): string[] {
+  return transitions
+    .filter((t) => !(t.first && t.to === 'ok'))
+    .map((t) => {
+      const why = t.problems.map((p) => clean(p.message)).join('; ');
+      return `${clean(t.device)}: ${paintState(c, t.from)} → ${paintState(c, t.to)}${why ? ` (${why})` : ''}`;
+    });
+}
+
 export async function pollCommand(g: GlobalOptions, what: string[], opts: { verbose?: boolean }): Promise<number> {
   const config = loadConfig(g.config);
   const c = makeChalk(useColor(process.stdout, process.env, g.color));
@@ -45,10 +57,7 @@ export async function pollCommand(g: GlobalOptions, what: string[], opts: { verb
   const result = await pollWithProgress(config, what, (line) => logs.push(line));
   const out: string[] = [];
   for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
-  for (const t of result.transitions) {
-    const why = t.problems.map((p) => clean(p.message)).join('; ');
-    out.push(`${clean(t.device)}: ${paintState(c, t.from)} → ${paintState(c, t.to)}${why ? ` (${why})` : ''}`);
-  }
+  out.push(...transitionLines(result.transitions, c));
   if (result.delivery) out.push(...result.delivery.lines);
   if (opts.verbose) {
     for (const r of result.readings) out.push(`  ${clean(r.id)} ${r.reachable ? 'read' : `unreachable: ${clean(r.error)}`}`);

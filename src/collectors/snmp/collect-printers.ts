@@ -1,0 +1,107 @@
+// Poll printers over SNMP: one Reading per printer, never an exception. All printers run
+// concurrently (at most `concurrency` in flight); within one printer the four first requests go out
+// together, so that a printer that does not answer costs one timeout × (retries + 1), not one per
+// request, and never holds up the others.
+import type { PrinterConfig } from '../../config/types.js';
+import type { Reading } from '../../core/types.js';
+import type { PrinterMetrics } from '../../core/metrics.js';
+import { OID, printerDeviceIndex, toPrinterMetrics, type PrinterRaw, type RawVarbind } from './printer-mib.js';
+import { openSession, scrub, snmpSecrets, SnmpError, type SnmpSession, type SnmpTarget } from './session.js';
+
+export interface CollectPrintersOptions {
+  /** Printers polled at the same time (config `defaults.concurrency`). */
+  concurrency: number;
+  /** One line per printer and per failed request, for --verbose. */
+  log?: (line: string) => void;
+  /** Opens the SNMP session of one printer; tests pass a fake. Default: session.ts over net-snmp. */
+  openSession?: (target: SnmpTarget) => Promise<SnmpSession>;
+}
+
+export async function collectPrinters(printers: PrinterConfig[], opts: CollectPrintersOptions): Promise<Reading[]> {
+  const results: Reading[] = new Array(printers.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < printers.length) {
+      const i = next++;
+      results[i] = await collectPrinterSafely(printers[i]!, opts);
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency, printers.length)) }, worker);
+  const settled = await Promise.allSettled(workers);
+  // collectPrinterSafely does not throw; should a bug make it, the printer still gets a reading
+  settled.forEach((s) => s.status === 'rejected' && opts.log?.(`[snmp] internal error: ${String(s.reason)}`));
+  return printers.map((p, i) => results[i] ?? unreachable(p, `[snmp ${p.name}] not polled (internal error)`));
+}
+
+function target(p: PrinterConfig): string {
+  return `${p.address}:${p.port}`;
+}
+
+function unreachable(p: PrinterConfig, error: string): Reading {
+  return { id: p.id, kind: 'printer', name: p.name, target: target(p), reachable: false, error, metrics: {} };
+}
+
+function errorText(p: PrinterConfig, e: unknown): string {
+  if (e instanceof SnmpError) return e.message;
+  const msg = e instanceof Error ? e.message : String(e);
+  return `[snmp ${p.name}] ${scrub(msg, snmpSecrets(p.snmp))}`;
+}
+
+async function collectPrinterSafely(p: PrinterConfig, opts: CollectPrintersOptions): Promise<Reading> {
+  const started = Date.now();
+  try {
+    const reading = await collectPrinter(p, opts);
+    const m = reading.metrics as unknown as PrinterMetrics;
+    opts.log?.(reading.reachable ? `[snmp ${p.name}] ok: ${m.supplies.length} supplies, ${Date.now() - started} ms` : `${reading.error} (${Date.now() - started} ms)`);
+    return reading;
+  } catch (e) {
+    const error = errorText(p, e);
+    opts.log?.(`${error} (${Date.now() - started} ms)`);
+    return unreachable(p, error);
+  }
+}
+
+async function collectPrinter(p: PrinterConfig, opts: CollectPrintersOptions): Promise<Reading> {
+  const open = opts.openSession ?? openSession;
+  const session = await open({ name: p.name, address: p.address, port: p.port, snmp: p.snmp, timeoutMs: p.timeoutMs, retries: p.retries });
+  try {
+    const [system, lifeCount, supplies, hrPrinter] = await Promise.allSettled([
+      session.get([OID.sysDescr, OID.sysName]),
+      session.walk(OID.prtMarkerLifeCount, { maxRepetitions: Number(process.env.R1 ?? 25) }),
+      session.walk(OID.prtMarkerSuppliesEntry, { maxRepetitions: Number(process.env.R2 ?? 25) }),
+      session.walk(OID.hrPrinterEntry, { maxRepetitions: Number(process.env.R1 ?? 25) }),
+    ]);
+    // reachable means: the agent answered the system GET
+    if (system.status === 'rejected') return unreachable(p, errorText(p, system.reason));
+
+    // A request that fails after the system GET answered leaves its own fields empty, nothing more.
+    const failed = (what: string, e: unknown): null => {
+      opts.log?.(`${errorText(p, e)} (${what}; its fields are left empty)`);
+      return null;
+    };
+    const value = <T>(what: string, r: PromiseSettledResult<T>): T | null => (r.status === 'fulfilled' ? r.value : failed(what, r.reason));
+    const raw: PrinterRaw = {
+      system: system.value.filter((v): v is RawVarbind => v !== null),
+      lifeCount: value('walk prtMarkerLifeCount', lifeCount),
+      supplies: value('walk prtMarkerSuppliesTable', supplies),
+      hrPrinter: value('walk hrPrinterTable', hrPrinter),
+    };
+
+    // The printer's hrDeviceIndex comes from hrPrinterTable. Only when that table answered empty is
+    // hrDeviceTable walked: some agents cannot walk it at all (zebra's times out).
+    let device = printerDeviceIndex(raw.hrPrinter);
+    if (device === null && raw.hrPrinter !== null) {
+      raw.hrDeviceType = await session.walk(OID.hrDeviceType).catch((e: unknown) => failed('walk hrDeviceType', e));
+      device = printerDeviceIndex(raw.hrPrinter, raw.hrDeviceType);
+    }
+    if (device !== null) {
+      const status = await session.get([`${OID.hrDeviceStatus}.${device}`]).catch((e: unknown) => failed('get hrDeviceStatus', e));
+      raw.deviceStatus = status?.filter((v): v is RawVarbind => v !== null) ?? null;
+    }
+
+    const metrics: PrinterMetrics = toPrinterMetrics(raw);
+    return { id: p.id, kind: 'printer', name: p.name, target: target(p), reachable: true, error: null, metrics: { ...metrics } };
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,371 @@
+// Printer-MIB (RFC 3805) and HOST-RESOURCES-MIB (RFC 2790) as simplemon reads them: OIDs, enum
+// names, and the mapping from raw varbinds to PrinterMetrics. PURE: no net-snmp, no I/O — session.ts
+// turns net-snmp's varbinds into the plain RawVarbind records below, so this file can be tested on
+// hand-written input and on recordings alike.
+import type { PrinterMetrics, Supply } from '../../core/metrics.js';
+import { ERROR_NAMES } from '../../core/rules/printer.js';
+
+// ---------------------------------------------------------------------------------------------
+// OIDs
+
+export const OID = {
+  sysDescr: '1.3.6.1.2.1.1.1.0',
+  sysName: '1.3.6.1.2.1.1.5.0',
+  /** hrDeviceType column; the value hrDevicePrinter marks a printer. */
+  hrDeviceType: '1.3.6.1.2.1.25.3.2.1.2',
+  hrDevicePrinter: '1.3.6.1.2.1.25.3.1.5',
+  hrDeviceStatus: '1.3.6.1.2.1.25.3.2.1.5',
+  /** hrPrinterEntry: .1 hrPrinterStatus, .2 hrPrinterDetectedErrorState, indexed by hrDeviceIndex. */
+  hrPrinterEntry: '1.3.6.1.2.1.25.3.5.1',
+  /** prtMarkerLifeCount, indexed by hrDeviceIndex.prtMarkerIndex. */
+  prtMarkerLifeCount: '1.3.6.1.2.1.43.10.2.1.4',
+  /** prtMarkerSuppliesEntry, indexed by hrDeviceIndex.prtMarkerSuppliesIndex. */
+  prtMarkerSuppliesEntry: '1.3.6.1.2.1.43.11.1.1',
+} as const;
+
+/** prtMarkerSuppliesEntry columns. */
+const SUPPLY_COL = { class: 4, type: 5, description: 6, unit: 7, maxCapacity: 8, level: 9 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Enum names (the MIBs' own spelling, "hrundreths" included)
+
+/** PrtMarkerSuppliesTypeTC (RFC 3805, IANA-PRINTER-MIB). */
+export const SUPPLY_TYPES: Readonly<Record<number, string>> = {
+  1: 'other',
+  2: 'unknown',
+  3: 'toner',
+  4: 'wasteToner',
+  5: 'ink',
+  6: 'inkCartridge',
+  7: 'inkRibbon',
+  8: 'wasteInk',
+  9: 'opc',
+  10: 'developer',
+  11: 'fuserOil',
+  12: 'solidWax',
+  13: 'ribbonWax',
+  14: 'wasteWax',
+  15: 'fuser',
+  16: 'coronaWire',
+  17: 'fuserOilWick',
+  18: 'cleanerUnit',
+  19: 'fuserCleaningPad',
+  20: 'transferUnit',
+  21: 'tonerCartridge',
+  22: 'fuserOiler',
+  23: 'water',
+  24: 'wasteWater',
+  25: 'glueWaterAdditive',
+  26: 'wastePaper',
+  27: 'bindingSupply',
+  28: 'bandingSupply',
+  29: 'stitchingWire',
+  30: 'shrinkWrap',
+  31: 'paperWrap',
+  32: 'staples',
+  33: 'inserts',
+  34: 'covers',
+  35: 'matteToner',
+  36: 'matteInk',
+};
+
+/** PrtMarkerSuppliesClassTC. */
+export const SUPPLY_CLASSES: Readonly<Record<number, string>> = {
+  1: 'other',
+  3: 'supplyThatIsConsumed',
+  4: 'receptacleThatIsFilled',
+};
+
+/** PrtMarkerSuppliesSupplyUnitTC. */
+export const SUPPLY_UNITS: Readonly<Record<number, string>> = {
+  1: 'other',
+  2: 'unknown',
+  3: 'tenThousandthsOfInches',
+  4: 'micrometers',
+  7: 'impressions',
+  8: 'sheets',
+  11: 'hours',
+  12: 'thousandthsOfOunces',
+  13: 'tenthsOfGrams',
+  14: 'hundrethsOfFluidOunces',
+  15: 'tenthsOfMilliliters',
+  16: 'feet',
+  17: 'meters',
+  18: 'items',
+  19: 'percent',
+};
+
+/** hrDeviceStatus (RFC 2790). */
+export const DEVICE_STATUSES: Readonly<Record<number, string>> = {
+  1: 'unknown',
+  2: 'running',
+  3: 'warning',
+  4: 'testing',
+  5: 'down',
+};
+
+/** hrPrinterStatus (RFC 2790). */
+export const PRINTER_STATUSES: Readonly<Record<number, string>> = {
+  1: 'other',
+  2: 'unknown',
+  3: 'idle',
+  4: 'printing',
+  5: 'warmup',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Raw input
+
+/**
+ * A varbind's syntax, independent of net-snmp's numeric constants. `noSuchObject`,
+ * `noSuchInstance` and `endOfMibView` are the SNMPv2 exceptions; a missing OID may also simply be
+ * left out of the input.
+ */
+export type RawType =
+  | 'integer'
+  | 'octets'
+  | 'oid'
+  | 'ipAddress'
+  | 'counter32'
+  | 'gauge32'
+  | 'timeTicks'
+  | 'counter64'
+  | 'opaque'
+  | 'null'
+  | 'noSuchObject'
+  | 'noSuchInstance'
+  | 'endOfMibView'
+  | 'unknown';
+
+/** One varbind as received. `value`: number for integer types, bytes for octets/opaque/counter64, dotted string for oid/ipAddress. */
+export interface RawVarbind {
+  oid: string;
+  type: RawType;
+  value: unknown;
+}
+
+/**
+ * What one printer poll read. Each field is the result of one request; `null` means the request
+ * failed or was not made, and every field it would have given is then null (or empty).
+ */
+export interface PrinterRaw {
+  /** GET sysDescr.0, sysName.0 (missing OIDs left out or given as exceptions). */
+  system: RawVarbind[] | null;
+  /** Walk of prtMarkerLifeCount. */
+  lifeCount: RawVarbind[] | null;
+  /** Walk of prtMarkerSuppliesEntry. */
+  supplies: RawVarbind[] | null;
+  /** Walk of hrPrinterEntry. */
+  hrPrinter: RawVarbind[] | null;
+  /** Walk of hrDeviceType, made only when hrPrinterEntry was empty. */
+  hrDeviceType?: RawVarbind[] | null;
+  /** GET hrDeviceStatus.<printer device>. */
+  deviceStatus?: RawVarbind[] | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value decoding: a value of the wrong syntax is null, never an exception
+
+const INTEGER_TYPES = new Set<RawType>(['integer', 'counter32', 'gauge32', 'timeTicks']);
+
+function isBytes(v: unknown): v is Uint8Array {
+  return v instanceof Uint8Array;
+}
+
+/** An INTEGER-family value as a number; anything else (a string where a number belongs) is null. */
+export function intValue(vb: RawVarbind | undefined): number | null {
+  if (!vb) return null;
+  if (INTEGER_TYPES.has(vb.type)) return typeof vb.value === 'number' && Number.isInteger(vb.value) ? vb.value : null;
+  if (vb.type === 'counter64' && isBytes(vb.value)) return counter64(vb.value);
+  return null;
+}
+
+/** Counter64 arrives as big-endian bytes (net-snmp does not decode it); null when empty or beyond 2^53. */
+function counter64(bytes: Uint8Array): number | null {
+  if (bytes.length === 0 || bytes.length > 9) return null;
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : null;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * An OCTET STRING as text: the exact bytes decoded as UTF-8, nothing trimmed. Bytes that are not
+ * UTF-8 (a multi-byte character cut off by a truncated answer, binary data) give null rather than
+ * replacement characters; an Integer where text belongs gives null too.
+ */
+export function textValue(vb: RawVarbind | undefined): string | null {
+  if (!vb || vb.type !== 'octets') return null;
+  if (typeof vb.value === 'string') return vb.value;
+  if (!isBytes(vb.value)) return null;
+  try {
+    return UTF8.decode(vb.value);
+  } catch {
+    return null;
+  }
+}
+
+function bytesValue(vb: RawVarbind | undefined): Uint8Array | null {
+  if (!vb || vb.type !== 'octets' || !isBytes(vb.value)) return null;
+  return vb.value;
+}
+
+function oidValue(vb: RawVarbind | undefined): string | null {
+  return vb && vb.type === 'oid' && typeof vb.value === 'string' ? vb.value : null;
+}
+
+function enumName(table: Readonly<Record<number, string>>, vb: RawVarbind | undefined): string | null {
+  const n = intValue(vb);
+  return n === null ? null : (table[n] ?? null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// OID helpers
+
+/** The numeric sub-identifiers after `base`, or null when `oid` is not strictly inside `base`. */
+export function oidSuffix(base: string, oid: string): number[] | null {
+  const b = base.replace(/^\./, '');
+  const o = oid.replace(/^\./, '');
+  if (!o.startsWith(b + '.')) return null;
+  const parts = o.slice(b.length + 1).split('.');
+  const out: number[] = [];
+  for (const p of parts) {
+    if (!/^\d+$/.test(p)) return null;
+    out.push(Number(p));
+  }
+  return out;
+}
+
+function compareIndex(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** Varbinds that carry a value (SNMPv2 exceptions dropped). */
+function present(vbs: RawVarbind[] | null | undefined): RawVarbind[] {
+  return (vbs ?? []).filter((v) => v.type !== 'noSuchObject' && v.type !== 'noSuchInstance' && v.type !== 'endOfMibView');
+}
+
+function byOid(vbs: RawVarbind[] | null | undefined, oid: string): RawVarbind | undefined {
+  return present(vbs).find((v) => v.oid.replace(/^\./, '') === oid);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions
+
+/**
+ * hrPrinterDetectedErrorState → error names. Bit 0 is the top bit (0x80) of the first octet
+ * (RFC 3805 §2.2.13.4 / RFC 2790). Agents send 0, 1 or 2 octets: zero octets means no error; bits
+ * beyond the 15 named ones are ignored.
+ */
+export function decodeErrorState(buf: Uint8Array | null | undefined): string[] {
+  if (!buf) return [];
+  const out: string[] = [];
+  for (let bit = 0; bit < ERROR_NAMES.length; bit++) {
+    const octet = buf[bit >> 3];
+    if (octet === undefined) break;
+    if (octet & (0x80 >> (bit & 7))) out.push(ERROR_NAMES[bit]!);
+  }
+  return out;
+}
+
+/**
+ * Percent remaining of a supply (for a receptacle: of space remaining — RFC 3805 defines its level
+ * that way, so the formula is the same).
+ *
+ *   level          maxCapacity      percent
+ *   null           any              null
+ *   −3 (some)      any              50     an estimate; the toner-low rule ignores level −3
+ *   −2 (unknown)   any              null
+ *   −1 (no limit)  any              null   (LibreNMS says 0; no recording has it, the issue says null)
+ *   other < 0      any              null
+ *   ≥ 0            > 0              round(level / maxCapacity × 100), half away from zero
+ *   ≥ 0            ≤ 0 / null       round(level)  — capacity taken as 100 (sharp waste toner: −2, 100 → 100)
+ *
+ * Not clamped at 100: a device that reports more than its capacity is shown as it says.
+ */
+export function supplyPercent(level: number | null, maxCapacity: number | null): number | null {
+  if (level === null || !Number.isFinite(level)) return null;
+  if (level === -3) return 50;
+  if (level < 0) return null;
+  const cap = maxCapacity !== null && Number.isFinite(maxCapacity) && maxCapacity > 0 ? maxCapacity : 100;
+  // Integer arithmetic where possible, so that 29/200 is exactly 14.5 and rounds to 15.
+  if (Number.isSafeInteger(level * 200) && Number.isInteger(cap)) return Math.floor((level * 200 + cap) / (2 * cap));
+  return Math.round((level / cap) * 100);
+}
+
+/**
+ * Which hrDeviceIndex is the printer: the lowest row of hrPrinterTable; when that table is empty,
+ * the lowest hrDeviceIndex whose hrDeviceType is hrDevicePrinter. Null when neither says.
+ */
+export function printerDeviceIndex(hrPrinter: RawVarbind[] | null | undefined, hrDeviceType?: RawVarbind[] | null): number | null {
+  const fromPrinterTable = present(hrPrinter)
+    .map((v) => oidSuffix(OID.hrPrinterEntry, v.oid))
+    .filter((s): s is number[] => s !== null && s.length === 2 && (s[0] === 1 || s[0] === 2))
+    .map((s) => s[1]!);
+  if (fromPrinterTable.length) return Math.min(...fromPrinterTable);
+  const fromType = present(hrDeviceType)
+    .filter((v) => oidValue(v)?.replace(/^\./, '') === OID.hrDevicePrinter)
+    .map((v) => oidSuffix(OID.hrDeviceType, v.oid))
+    .filter((s): s is number[] => s !== null && s.length === 1)
+    .map((s) => s[0]!);
+  return fromType.length ? Math.min(...fromType) : null;
+}
+
+/** Rows of prtMarkerSuppliesEntry in index order; a row exists when any column has it (gaps allowed). */
+function supplyRows(vbs: RawVarbind[] | null | undefined): Supply[] {
+  const rows = new Map<string, { idx: number[]; cols: Map<number, RawVarbind> }>();
+  for (const v of present(vbs)) {
+    const s = oidSuffix(OID.prtMarkerSuppliesEntry, v.oid);
+    // column . hrDeviceIndex . prtMarkerSuppliesIndex — anything else is not ours
+    if (!s || s.length !== 3) continue;
+    const [col, dev, sup] = s as [number, number, number];
+    const key = `${dev}.${sup}`;
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = { idx: [dev, sup], cols: new Map() }));
+    row.cols.set(col, v);
+  }
+  return [...rows.entries()]
+    .sort((a, b) => compareIndex(a[1].idx, b[1].idx))
+    .map(([index, { cols }]) => {
+      const level = intValue(cols.get(SUPPLY_COL.level));
+      const maxCapacity = intValue(cols.get(SUPPLY_COL.maxCapacity));
+      return {
+        index,
+        description: textValue(cols.get(SUPPLY_COL.description)),
+        type: enumName(SUPPLY_TYPES, cols.get(SUPPLY_COL.type)),
+        class: enumName(SUPPLY_CLASSES, cols.get(SUPPLY_COL.class)),
+        unit: enumName(SUPPLY_UNITS, cols.get(SUPPLY_COL.unit)),
+        maxCapacity,
+        level,
+        percent: supplyPercent(level, maxCapacity),
+      };
+    });
+}
+
+/** prtMarkerLifeCount of the lowest marker (hrDeviceIndex, prtMarkerIndex); null when absent or not a counter. */
+function pageCount(vbs: RawVarbind[] | null | undefined): number | null {
+  let best: { idx: number[]; vb: RawVarbind } | null = null;
+  for (const v of present(vbs)) {
+    const s = oidSuffix(OID.prtMarkerLifeCount, v.oid);
+    if (!s || s.length !== 2) continue;
+    if (!best || compareIndex(s, best.idx) < 0) best = { idx: s, vb: v };
+  }
+  return best ? intValue(best.vb) : null;
+}
+
+/** Everything one poll read → PrinterMetrics. Never throws on odd agent data. */
+export function toPrinterMetrics(raw: PrinterRaw): PrinterMetrics {
+  const device = printerDeviceIndex(raw.hrPrinter, raw.hrDeviceType);
+  const hrRow = (col: 1 | 2) => (device === null ? undefined : byOid(raw.hrPrinter, `${OID.hrPrinterEntry}.${col}.${device}`));
+  return {
+    sysName: textValue(byOid(raw.system, OID.sysName)),
+    sysDescr: textValue(byOid(raw.system, OID.sysDescr)),
+    pageCount: pageCount(raw.lifeCount),
+    supplies: supplyRows(raw.supplies),
+    printerStatus: enumName(PRINTER_STATUSES, hrRow(1)),
+    deviceStatus: device === null ? null : enumName(DEVICE_STATUSES, byOid(raw.deviceStatus, `${OID.hrDeviceStatus}.${device}`)),
+    errors: decodeErrorState(bytesValue(hrRow(2))),
+  };
+}

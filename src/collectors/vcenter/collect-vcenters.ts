@@ -1,0 +1,139 @@
+// The vCenter collector: per configured vCenter, one session, one inventory read, one QueryPerf, and
+// Logout in a `finally`. vCenters are polled in parallel; one failing vCenter never affects another.
+//
+// What a poll returns per vCenter:
+//   | outcome                       | vcenter/<vc>          | hosts / VMs / datastores                                  |
+//   |-------------------------------|-----------------------|-----------------------------------------------------------|
+//   | inventory read                | reachable, version    | one reading each; VMs of a host that is down: blockedBy   |
+//   |                               |                       | host/<vc>/<host>; known before but gone now: `removed`    |
+//   | unreachable, login failed,    | unreachable + reason  | every device known from the last good poll (memory):      |
+//   | fault, timeout, bad answer    |                       | reachable false, blockedBy vcenter/<vc> (stays unknown)   |
+import type { Config } from '../../config/types.js';
+import type { VcenterConfig } from '../../config/vcenter-schema.js';
+import type { DeviceKind, Reading } from '../../core/types.js';
+import type { RuleInput } from '../../core/rule.js';
+import type { CollectContext, CollectResult, Collector, ConfiguredDevice, DeviceThresholds } from '../../poll/collector.js';
+import { readInventory } from './inventory.js';
+import { blockedReadings, hostIsDown, mapInventory, toStr, vcenterReading } from './map.js';
+import { queryHostPerf } from './perf.js';
+import { VimSession, type Mor, type VcenterMemory } from './session.js';
+
+export const VCENTER_TARGETS = ['hosts', 'vms', 'datastores'] as const;
+
+export interface VcenterPollStats {
+  roundTrips: number;
+  pages: number;
+  ms: number;
+  objects: number;
+}
+
+export interface VcenterPollResult extends CollectResult {
+  stats: VcenterPollStats;
+}
+
+const KIND_OF_TARGET: Record<string, string> = { hosts: 'host', vms: 'vm', datastores: 'datastore' };
+
+/** Poll one vCenter. Never throws: a failure becomes the vcenter device's reading. */
+export async function collectVcenter(
+  vc: VcenterConfig,
+  memory: VcenterMemory,
+  targets: Set<string>,
+  opts: { log?: (line: string) => void; now?: () => number } = {},
+): Promise<VcenterPollResult> {
+  const t0 = performance.now();
+  const target = new URL(vc.url).host;
+  const kinds = { hosts: targets.has('hosts'), vms: targets.has('vms'), datastores: targets.has('datastores') };
+  const polledKinds = new Set(Object.entries(KIND_OF_TARGET).filter(([t]) => targets.has(t)).map(([, k]) => k));
+  const session = new VimSession(vc, memory, opts);
+  let pages = 0;
+  let objects = 0;
+  let result: VcenterPollResult;
+  try {
+    await session.open();
+    const inv = await session.withSession(() => readInventory(session, { ...kinds, counters: kinds.hosts }));
+    pages = inv.pages;
+    objects = inv.sets.length;
+    let perf = { samples: new Map(), note: null as string | null, gpuNote: null as string | null };
+    if (kinds.hosts) {
+      const up: Mor[] = inv.sets
+        .filter((s) => s.type === 'HostSystem' && !hostIsDown(toStr(s.props['runtime.powerState']), toStr(s.props['runtime.connectionState'])))
+        .map((s) => ({ attributes: { type: 'HostSystem' }, $value: s.moref }));
+      perf = await session.withSession(() => queryHostPerf(session, up, inv.perfCounter));
+      if (perf.note) opts.log?.(`[vcenter ${vc.name}] ${perf.note}`);
+    }
+    const readings = mapInventory(inv.sets, { vcenter: vc.name, kinds, perf: perf.samples, perfNote: perf.note, gpuNote: perf.gpuNote }, target);
+    const seen = new Set(readings.map((r) => r.id));
+    // devices of the kinds polled now that were there last time and are gone: dropped, not alerted
+    const before = memory.devices ?? [];
+    const removed = before.filter((id) => polledKinds.has(id.split('/')[0]) && !seen.has(id));
+    memory.devices = [...before.filter((id) => !polledKinds.has(id.split('/')[0])), ...readings.map((r) => r.id)].sort();
+    const vcMetrics = { reachable: true, version: session.content.version, latencyMs: session.latencyMs };
+    result = { readings: [vcenterReading(vc.name, target, vcMetrics, null), ...readings], removed, stats: { roundTrips: 0, pages, ms: 0, objects } };
+  } catch (e) {
+    const why = (e as Error).message;
+    opts.log?.(`[vcenter ${vc.name}] ${why}`);
+    const known = (memory.devices ?? []).filter((id) => polledKinds.has(id.split('/')[0]));
+    result = {
+      readings: [
+        vcenterReading(vc.name, target, { reachable: false, version: memory.content?.version ?? null, latencyMs: null }, why),
+        ...blockedReadings(known, vc.name, target, `vCenter ${vc.name} unreachable: ${why}`),
+      ],
+      removed: [],
+      stats: { roundTrips: 0, pages, ms: 0, objects },
+    };
+  } finally {
+    await session.close();
+  }
+  result.stats.roundTrips = session.roundTrips;
+  result.stats.ms = Math.round(performance.now() - t0);
+  return result;
+}
+
+function vcMemory(memory: Record<string, unknown>, name: string): VcenterMemory {
+  const all = (memory.vcenters ??= {}) as Record<string, VcenterMemory>;
+  return (all[name] ??= {});
+}
+
+export const vcenterCollector: Collector & DeviceThresholds = {
+  name: 'vcenter',
+  targets: [...VCENTER_TARGETS],
+  configured(config: Config): ConfiguredDevice[] {
+    return config.vcenters.map((v) => ({ id: v.id, kind: 'vcenter' as const, name: v.name, target: new URL(v.url).host }));
+  },
+  /** A vCenter's own `thresholds:` (by kind) for its vcenter, host, VM and datastore devices. */
+  thresholdsFor(config: Config, id: string): Record<string, RuleInput> | undefined {
+    const m = /^(vcenter|host|vm|datastore)\/([^/]+)/.exec(id);
+    if (!m) return undefined;
+    const vc = config.vcenters.find((v) => v.name === m[2]);
+    return vc?.thresholds[m[1] as DeviceKind];
+  },
+  owns(config: Config, id: string): boolean {
+    const m = /^(host|vm|datastore)\/([^/]+)\//.exec(id);
+    return Boolean(m && config.vcenters.some((v) => v.name === m[2]));
+  },
+  async collect(ctx: CollectContext, targets: Set<string>): Promise<CollectResult> {
+    const vcs = ctx.config.vcenters;
+    // forget what is kept for vCenters no longer configured
+    const all = (ctx.memory.vcenters ??= {}) as Record<string, VcenterMemory>;
+    for (const name of Object.keys(all)) if (!vcs.some((v) => v.name === name)) delete all[name];
+    const results = await Promise.allSettled(
+      vcs.map(async (vc) => {
+        const r = await collectVcenter(vc, vcMemory(ctx.memory, vc.name), targets, { log: ctx.log, now: () => ctx.now.getTime() });
+        ctx.log(`[vcenter ${vc.name}] ${r.readings.length - 1} devices in ${r.stats.ms} ms, ${r.stats.roundTrips} round trips, ${r.stats.pages} page(s)`);
+        return r;
+      }),
+    );
+    const readings: Reading[] = [];
+    const removed: string[] = [];
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') {
+        readings.push(...r.value.readings);
+        removed.push(...(r.value.removed ?? []));
+      } else {
+        // collectVcenter does not throw; this is a bug, still shown as the vCenter's problem
+        readings.push(vcenterReading(vcs[i].name, vcs[i].url, { reachable: false, version: null, latencyMs: null }, `internal error: ${(r.reason as Error)?.message ?? r.reason}`));
+      }
+    });
+    return { readings, removed };
+  },
+};

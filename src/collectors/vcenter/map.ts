@@ -1,0 +1,453 @@
+// PURE: vSphere property sets (as the soap package parses them) → Readings. Every value passes through
+// the normalisers at the top of this file, the one place that knows the soap package's habits:
+// primitives arrive as strings ("861", "false" — truthy!), typed values as { attributes, $value },
+// arrays of one element as a bare object, empty arrays as an object with only `attributes`, and the
+// type attribute under whatever prefix the server chose (xsi:type, XMLSchema-instance:type).
+import type { Reading } from '../../core/types.js';
+import type { DatastoreMetrics, GpuMetrics, GuestDisk, HostMetrics, VcenterMetrics, VmMetrics } from '../../core/vsphere-metrics.js';
+
+// ------------------------------------------------------------------------------------------------
+// value normalisation
+
+type Raw = unknown;
+
+function isObj(v: Raw): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The scalar inside a typed value ({ attributes, $value }), or the value itself. */
+export function scalar(v: Raw): Raw {
+  if (isObj(v) && '$value' in v) return v.$value;
+  return v;
+}
+
+export function toStr(v: Raw): string | null {
+  const s = scalar(v);
+  if (s === undefined || s === null) return null;
+  if (typeof s === 'string') return s;
+  if (typeof s === 'number' || typeof s === 'boolean') return String(s);
+  return null;
+}
+
+export function toNum(v: Raw): number | null {
+  const s = scalar(v);
+  if (typeof s === 'number') return Number.isFinite(s) ? s : null;
+  if (typeof s === 'string' && s.trim() !== '') {
+    const n = Number(s);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+export function toBool(v: Raw): boolean | null {
+  const s = scalar(v);
+  if (typeof s === 'boolean') return s;
+  if (s === 'true' || s === '1') return true;
+  if (s === 'false' || s === '0') return false;
+  return null;
+}
+
+/** Always an array: undefined → [], a bare element → [element]. */
+export function toArray<T = Raw>(v: Raw): T[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]) as T[];
+}
+
+/** The elements of an ArrayOfX value (`{ attributes, X: [...] }`, or a bare element, or nothing). */
+export function arrayOf<T = Record<string, unknown>>(v: Raw, element: string): T[] {
+  if (Array.isArray(v)) return v as T[];
+  if (!isObj(v)) return [];
+  return toArray<T>(v[element]);
+}
+
+/** The local name of the value's type attribute, whatever its prefix. */
+export function typeOf(v: Raw): string | null {
+  if (!isObj(v) || !isObj(v.attributes)) return null;
+  for (const [k, t] of Object.entries(v.attributes)) {
+    if ((k === 'xsi_type' || k.endsWith(':type')) && typeof t === 'string') return t.replace(/^.*:/, '');
+  }
+  return null;
+}
+
+/** A managed object reference's value (`host-21`). */
+export function morValue(v: Raw): string | null {
+  return toStr(v);
+}
+
+export function round1(n: number | null): number | null {
+  return n === null || !Number.isFinite(n) ? null : Math.round(n * 10) / 10;
+}
+
+function pct(part: number | null, whole: number | null): number | null {
+  if (part === null || whole === null || whole <= 0) return null;
+  return round1((part / whole) * 100);
+}
+
+// ------------------------------------------------------------------------------------------------
+// object contents
+
+export interface PropertySet {
+  type: string;
+  moref: string;
+  props: Record<string, Raw>;
+  /** Paths the server could not read, with the fault type (e.g. NoPermission). */
+  missing: Array<{ path: string; fault: string | null }>;
+}
+
+/** One ObjectContent → { type, moref, props by path, missing }. */
+export function toPropertySet(oc: Raw): PropertySet | null {
+  if (!isObj(oc)) return null;
+  const obj = oc.obj as Raw;
+  const type = isObj(obj) && isObj(obj.attributes) ? String(obj.attributes.type ?? '') : '';
+  const moref = toStr(obj) ?? '';
+  const props: Record<string, Raw> = {};
+  for (const p of toArray<Record<string, Raw>>(oc.propSet)) {
+    const name = toStr(p?.name);
+    if (name) props[name] = p.val;
+  }
+  const missing: PropertySet['missing'] = [];
+  for (const m of toArray<Record<string, Raw>>(oc.missingSet)) {
+    const path = toStr(m?.path) ?? '';
+    const lmf = isObj(m?.fault) ? (m.fault as Record<string, Raw>) : {};
+    const fault = typeOf(lmf.fault) ?? (isObj(lmf.fault) ? Object.keys(lmf.fault).find((k) => k !== 'attributes') ?? null : null);
+    missing.push({ path, fault });
+  }
+  return { type, moref, props, missing };
+}
+
+// ------------------------------------------------------------------------------------------------
+// the properties simplemon reads (shared with inventory.ts and the govmomi reference reader)
+
+export const HOST_BASE_PROPS = ['name', 'runtime.powerState', 'runtime.connectionState'];
+export const HOST_PROPS = [
+  ...HOST_BASE_PROPS,
+  'runtime.inMaintenanceMode',
+  'overallStatus',
+  'summary.hardware.cpuMhz',
+  'summary.hardware.numCpuCores',
+  'summary.hardware.memorySize',
+  'summary.hardware.vendor',
+  'summary.hardware.model',
+  'summary.quickStats.overallCpuUsage',
+  'summary.quickStats.overallMemoryUsage',
+  'summary.quickStats.uptime',
+  'config.graphicsInfo',
+  'hardware.pciDevice',
+  'runtime.healthSystemRuntime',
+];
+export const VM_PROPS = [
+  'name',
+  'config.template',
+  'runtime.powerState',
+  'runtime.host',
+  'runtime.maxCpuUsage',
+  'summary.quickStats.overallCpuUsage',
+  'summary.quickStats.guestMemoryUsage',
+  'config.hardware.memoryMB',
+  'guest.ipAddress',
+  'guest.net',
+  'guest.disk',
+  'guest.toolsStatus',
+];
+export const DATASTORE_PROPS = ['name', 'summary.capacity', 'summary.freeSpace', 'summary.accessible'];
+
+// ------------------------------------------------------------------------------------------------
+// performance counters
+
+/** "group.name.rollup" → counter id, from PerformanceManager.perfCounter. */
+export function counterIndex(perfCounter: Raw): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const c of arrayOf<Record<string, Raw>>(perfCounter, 'PerfCounterInfo')) {
+    const id = toNum(c.key);
+    const group = toStr(isObj(c.groupInfo) ? c.groupInfo.key : null);
+    const name = toStr(isObj(c.nameInfo) ? c.nameInfo.key : null);
+    const rollup = toStr(c.rollupType);
+    if (id === null || !group || !name || !rollup) continue;
+    out.set(`${group}.${name}.${rollup}`, id);
+  }
+  return out;
+}
+
+/** The counters simplemon asks for: name → instance ("" = the host aggregate, "*" = every instance). */
+export const PERF_COUNTERS: Record<string, '' | '*'> = {
+  'net.received.average': '',
+  'net.transmitted.average': '',
+  'net.droppedRx.summation': '',
+  'net.droppedTx.summation': '',
+  'gpu.utilization.average': '*',
+  'gpu.mem.usage.average': '*',
+  'gpu.temperature.average': '*',
+};
+
+/** Latest sample per host moref → counter name → instance → value. */
+export type PerfSamples = Map<string, Map<string, Map<string, number>>>;
+
+/** QueryPerf's returnval → PerfSamples (latest value of each series). */
+export function perfSamples(returnval: Raw, counters: Map<string, number>): PerfSamples {
+  const byId = new Map<number, string>();
+  for (const [name, id] of counters) byId.set(id, name);
+  const out: PerfSamples = new Map();
+  for (const em of toArray<Record<string, Raw>>(returnval)) {
+    if (!isObj(em)) continue;
+    const entity = morValue(em.entity);
+    if (!entity) continue;
+    const m = out.get(entity) ?? new Map<string, Map<string, number>>();
+    for (const series of toArray<Record<string, Raw>>(em.value)) {
+      if (!isObj(series) || !isObj(series.id)) continue;
+      const name = byId.get(toNum(series.id.counterId) ?? -1);
+      if (!name) continue;
+      const values = toArray(series.value).map(toNum).filter((v): v is number => v !== null && v >= 0);
+      if (!values.length) continue;
+      const inst = toStr(series.id.instance) ?? '';
+      const perInst = m.get(name) ?? new Map<string, number>();
+      perInst.set(inst, values[values.length - 1]);
+      m.set(name, perInst);
+    }
+    out.set(entity, m);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
+// hosts
+
+const HEALTH_RANK: Record<string, number> = { unknown: 0, gray: 0, green: 1, yellow: 2, red: 3 };
+
+function worstColour(colours: Array<string | null>): string | null {
+  let best: string | null = null;
+  for (const c of colours) {
+    if (!c) continue;
+    const k = c.toLowerCase();
+    if (best === null || (HEALTH_RANK[k] ?? 0) > (HEALTH_RANK[best] ?? 0)) best = k;
+  }
+  return best;
+}
+
+function statusKey(v: Raw): string | null {
+  return isObj(v) ? toStr(v.key) : toStr(v);
+}
+
+export function hostHealth(hsr: Raw): HostMetrics['health'] {
+  if (!isObj(hsr)) return { overall: null, storage: null };
+  const sys = isObj(hsr.systemHealthInfo) ? hsr.systemHealthInfo : {};
+  const hw = isObj(hsr.hardwareStatusInfo) ? hsr.hardwareStatusInfo : {};
+  const sensors = toArray<Record<string, Raw>>(sys.numericSensorInfo).map((s) => statusKey(s?.healthState));
+  const mem = toArray<Record<string, Raw>>(hw.memoryStatusInfo).map((s) => statusKey(s?.status));
+  const cpu = toArray<Record<string, Raw>>(hw.cpuStatusInfo).map((s) => statusKey(s?.status));
+  const storage = toArray<Record<string, Raw>>(hw.storageStatusInfo).map((s) => statusKey(s?.status));
+  return { overall: worstColour([...sensors, ...mem, ...cpu, ...storage]), storage: worstColour(storage) };
+}
+
+const GPU_VENDORS: Record<number, string> = { 0x10de: 'NVIDIA', 0x1002: 'AMD', 0x8086: 'Intel' };
+
+interface GpuInventory extends GpuMetrics {
+  pciId: string | null;
+}
+
+/** GPUs: vCenter's graphics info, plus display-class PCI devices of NVIDIA, AMD and Intel it does not list. */
+export function hostGpus(graphicsInfo: Raw, pciDevices: Raw): GpuInventory[] {
+  const out: GpuInventory[] = [];
+  const seen = new Set<string>();
+  for (const g of arrayOf<Record<string, Raw>>(graphicsInfo, 'HostGraphicsInfo')) {
+    const kb = toNum(g.memorySizeInKB);
+    const pciId = toStr(g.pciId);
+    if (pciId) seen.add(pciId.toLowerCase());
+    out.push({ name: toStr(g.deviceName) ?? 'GPU', vendor: toStr(g.vendorName), memoryMB: kb === null ? null : Math.round(kb / 1024), utilizationPercent: null, memUsedPercent: null, temperatureC: null, pciId });
+  }
+  for (const d of arrayOf<Record<string, Raw>>(pciDevices, 'HostPciDevice')) {
+    const cls = toNum(d.classId);
+    const vendorId = toNum(d.vendorId);
+    if (cls === null || vendorId === null) continue;
+    // classId is a signed short on the wire: 0x0300 display/VGA, 0x0302 3D controller
+    if (((cls & 0xffff) >> 8) !== 0x03) continue;
+    const vendor = GPU_VENDORS[vendorId & 0xffff];
+    if (!vendor) continue;
+    const pciId = toStr(d.id);
+    if (pciId && seen.has(pciId.toLowerCase())) continue;
+    out.push({ name: toStr(d.deviceName) ?? `${vendor} GPU`, vendor: toStr(d.vendorName) ?? vendor, memoryMB: null, utilizationPercent: null, memUsedPercent: null, temperatureC: null, pciId });
+  }
+  return out;
+}
+
+/** Fill GPU figures from gpu.* samples; instances are matched by PCI id, else by position (gpu0, gpu1 …). */
+function applyGpuPerf(gpus: GpuInventory[], perf: Map<string, Map<string, number>> | undefined, perfNote: string | null): GpuMetrics[] {
+  const util = perf?.get('gpu.utilization.average');
+  const memUse = perf?.get('gpu.mem.usage.average');
+  const temp = perf?.get('gpu.temperature.average');
+  const instances = [...new Set([...(util?.keys() ?? []), ...(memUse?.keys() ?? []), ...(temp?.keys() ?? [])])].filter((i) => i !== '').sort();
+  return gpus.map((g, i) => {
+    const inst = instances.find((x) => g.pciId && x.toLowerCase() === g.pciId.toLowerCase()) ?? instances.find((x) => x === `gpu${i}`) ?? instances[i];
+    const u = inst !== undefined ? util?.get(inst) : undefined;
+    const m = inst !== undefined ? memUse?.get(inst) : undefined;
+    const t = inst !== undefined ? temp?.get(inst) : undefined;
+    const out: GpuMetrics = {
+      name: g.name,
+      vendor: g.vendor,
+      memoryMB: g.memoryMB,
+      // percent counters are in hundredths of a percent
+      utilizationPercent: u === undefined ? null : round1(u / 100),
+      memUsedPercent: m === undefined ? null : round1(m / 100),
+      temperatureC: t === undefined ? null : t,
+    };
+    if (u === undefined && m === undefined && t === undefined) out.reason = perfNote ?? 'the host offers no gpu.* performance counters for this GPU';
+    return out;
+  });
+}
+
+export interface MapContext {
+  vcenter: string;
+  /** Which device kinds to return readings for. */
+  kinds: { hosts: boolean; vms: boolean; datastores: boolean };
+  perf: PerfSamples;
+  /** Why performance figures are missing for every host (QueryPerf failed, counters unknown), else null. */
+  perfNote: string | null;
+  gpuNote: string | null;
+}
+
+export function hostMetrics(ps: PropertySet, mc: Pick<MapContext, 'vcenter' | 'perf' | 'perfNote' | 'gpuNote'>): HostMetrics {
+  const p = ps.props;
+  const mhz = toNum(p['summary.hardware.cpuMhz']);
+  const cores = toNum(p['summary.hardware.numCpuCores']);
+  const memBytes = toNum(p['summary.hardware.memorySize']);
+  const cpuUsage = toNum(p['summary.quickStats.overallCpuUsage']);
+  const memUsage = toNum(p['summary.quickStats.overallMemoryUsage']);
+  const cpuCap = mhz !== null && cores !== null ? mhz * cores : null;
+  const memCap = memBytes !== null ? memBytes / 2 ** 20 : null;
+  const perf = mc.perf.get(ps.moref);
+  const one = (name: string): number | null => perf?.get(name)?.get('') ?? null;
+  return {
+    vcenter: mc.vcenter,
+    powerState: toStr(p['runtime.powerState']),
+    connectionState: toStr(p['runtime.connectionState']),
+    inMaintenance: toBool(p['runtime.inMaintenanceMode']),
+    overallStatus: toStr(p.overallStatus),
+    cpuPercent: pct(cpuUsage, cpuCap),
+    cpuUsageMhz: cpuUsage,
+    cpuCapacityMhz: cpuCap,
+    memPercent: pct(memUsage, memCap),
+    memUsageMB: memUsage,
+    memCapacityMB: memCap === null ? null : Math.round(memCap),
+    uptimeSeconds: toNum(p['summary.quickStats.uptime']),
+    vendor: toStr(p['summary.hardware.vendor']),
+    model: toStr(p['summary.hardware.model']),
+    gpus: applyGpuPerf(hostGpus(p['config.graphicsInfo'], p['hardware.pciDevice']), perf, mc.gpuNote ?? mc.perfNote),
+    network: { rxKBps: one('net.received.average'), txKBps: one('net.transmitted.average'), droppedRx: one('net.droppedRx.summation'), droppedTx: one('net.droppedTx.summation') },
+    health: hostHealth(p['runtime.healthSystemRuntime']),
+  };
+}
+
+/** A host that hides its VMs: powered off, in standby or not connected. */
+export function hostIsDown(powerState: string | null, connectionState: string | null): boolean {
+  return (powerState !== null && powerState !== 'poweredOn') || (connectionState !== null && connectionState !== 'connected');
+}
+
+// ------------------------------------------------------------------------------------------------
+// VMs and datastores
+
+export function vmMetrics(ps: PropertySet, vcenter: string, hostName: string | null): VmMetrics {
+  const p = ps.props;
+  const cpu = toNum(p['summary.quickStats.overallCpuUsage']);
+  const max = toNum(p['runtime.maxCpuUsage']);
+  const guestMem = toNum(p['summary.quickStats.guestMemoryUsage']);
+  const memMB = toNum(p['config.hardware.memoryMB']);
+  const ip = toStr(p['guest.ipAddress']) || null;
+  const ips: string[] = ip ? [ip] : [];
+  for (const nic of arrayOf<Record<string, Raw>>(p['guest.net'], 'GuestNicInfo')) {
+    for (const a of toArray(nic?.ipAddress)) {
+      const s = toStr(a);
+      if (s && !ips.includes(s)) ips.push(s);
+    }
+  }
+  const disks: GuestDisk[] = arrayOf<Record<string, Raw>>(p['guest.disk'], 'GuestDiskInfo').map((d) => {
+    const capacity = toNum(d.capacity);
+    const free = toNum(d.freeSpace);
+    return { path: toStr(d.diskPath) ?? '?', capacityBytes: capacity, freeBytes: free, freePercent: pct(free, capacity) };
+  });
+  return {
+    vcenter,
+    powerState: toStr(p['runtime.powerState']),
+    host: hostName,
+    ip,
+    ips,
+    cpuPercent: pct(cpu, max),
+    cpuUsageMhz: cpu,
+    cpuMaxMhz: max,
+    memPercent: pct(guestMem, memMB),
+    disks,
+    toolsStatus: toStr(p['guest.toolsStatus']),
+  };
+}
+
+export function datastoreMetrics(ps: PropertySet, vcenter: string): DatastoreMetrics {
+  const p = ps.props;
+  const capacity = toNum(p['summary.capacity']);
+  const free = toNum(p['summary.freeSpace']);
+  return { vcenter, capacityBytes: capacity, freeBytes: free, freePercent: pct(free, capacity), accessible: toBool(p['summary.accessible']) };
+}
+
+// ------------------------------------------------------------------------------------------------
+// the whole inventory
+
+export function deviceId(kind: 'host' | 'vm' | 'datastore', vcenter: string, name: string): string {
+  return `${kind}/${vcenter}/${name}`;
+}
+
+/**
+ * All readings of one vCenter poll. Host, VM and datastore names become ids; a second object with a
+ * name already taken (two VMs named alike in different folders) gets `~<moref>` appended.
+ * VMs on a host that is down carry blockedBy = that host's id. Templates are not monitored.
+ */
+export function mapInventory(sets: PropertySet[], mc: MapContext, target: string): Reading[] {
+  const out: Reading[] = [];
+  const hosts = new Map<string, { id: string; name: string; down: boolean }>();
+  const taken = new Set<string>();
+  const unique = (kind: 'host' | 'vm' | 'datastore', name: string, moref: string): string => {
+    let id = deviceId(kind, mc.vcenter, name);
+    if (taken.has(id)) id = `${id}~${moref}`;
+    taken.add(id);
+    return id;
+  };
+  const byType = (t: string) => sets.filter((s) => s.type === t).sort((a, b) => (toStr(a.props.name) ?? '').localeCompare(toStr(b.props.name) ?? '') || a.moref.localeCompare(b.moref));
+
+  for (const ps of byType('HostSystem')) {
+    const name = toStr(ps.props.name) ?? ps.moref;
+    const id = unique('host', name, ps.moref);
+    const down = hostIsDown(toStr(ps.props['runtime.powerState']), toStr(ps.props['runtime.connectionState']));
+    hosts.set(ps.moref, { id, name, down });
+    if (mc.kinds.hosts) out.push({ id, kind: 'host', name, target: name, reachable: true, error: null, metrics: hostMetrics(ps, mc) as unknown as Record<string, unknown>, blockedBy: null });
+  }
+  if (mc.kinds.vms) {
+    for (const ps of byType('VirtualMachine')) {
+      if (toBool(ps.props['config.template']) === true) continue;
+      const name = toStr(ps.props.name) ?? ps.moref;
+      const id = unique('vm', name, ps.moref);
+      const host = hosts.get(morValue(ps.props['runtime.host']) ?? '');
+      const m = vmMetrics(ps, mc.vcenter, host?.name ?? null);
+      out.push({ id, kind: 'vm', name, target: m.ip ?? '', reachable: true, error: null, metrics: m as unknown as Record<string, unknown>, blockedBy: host?.down ? host.id : null });
+    }
+  }
+  if (mc.kinds.datastores) {
+    for (const ps of byType('Datastore')) {
+      const name = toStr(ps.props.name) ?? ps.moref;
+      const id = unique('datastore', name, ps.moref);
+      out.push({ id, kind: 'datastore', name, target, reachable: true, error: null, metrics: datastoreMetrics(ps, mc.vcenter) as unknown as Record<string, unknown>, blockedBy: null });
+    }
+  }
+  return out;
+}
+
+export function vcenterReading(vcenter: string, target: string, m: VcenterMetrics, error: string | null): Reading {
+  return { id: `vcenter/${vcenter}`, kind: 'vcenter', name: vcenter, target, reachable: error === null, error, metrics: m as unknown as Record<string, unknown>, blockedBy: null };
+}
+
+/** Readings for devices known from earlier polls while their vCenter cannot be read: unknown, blocked by it. */
+export function blockedReadings(ids: string[], vcenter: string, target: string, why: string): Reading[] {
+  const out: Reading[] = [];
+  for (const id of ids) {
+    const m = /^(host|vm|datastore)\/([^/]+)\/(.+)$/.exec(id);
+    if (!m || m[2] !== vcenter) continue;
+    const name = m[3].replace(/~[^~]*$/, '');
+    out.push({ id, kind: m[1] as Reading['kind'], name, target: m[1] === 'host' ? name : m[1] === 'vm' ? '' : target, reachable: false, error: why, metrics: {}, blockedBy: `vcenter/${vcenter}` });
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+// Network and GPU figures of all hosts in ONE QueryPerf call per poll. Counter ids come from the
+// catalogue read with the inventory (they differ between servers); hosts that are down are left out.
+import { counterIndex, PERF_COUNTERS, perfSamples, type PerfSamples } from './map.js';
+import type { Mor, VimSession } from './session.js';
+
+export interface HostPerf {
+  samples: PerfSamples;
+  /** Why no host has figures (QueryPerf failed, counters unknown), else null. */
+  note: string | null;
+  /** Why no host has GPU figures (counters missing from the catalogue), else null. */
+  gpuNote: string | null;
+}
+
+export async function queryHostPerf(s: VimSession, hosts: Mor[], perfCounter: unknown): Promise<HostPerf> {
+  const counters = counterIndex(perfCounter);
+  const metricId: Array<{ counterId: number; instance: string }> = [];
+  for (const [name, instance] of Object.entries(PERF_COUNTERS)) {
+    const id = counters.get(name);
+    if (id !== undefined) metricId.push({ counterId: id, instance }); // schema order: counterId, instance
+  }
+  const gpuNote = [...counters.keys()].some((k) => k.startsWith('gpu.')) ? null : 'this vCenter has no gpu.* performance counters';
+  if (!metricId.length) return { samples: new Map(), note: 'this vCenter has no net.* or gpu.* performance counters', gpuNote };
+  if (!hosts.length) return { samples: new Map(), note: null, gpuNote };
+  try {
+    const res = await s.call<{ returnval?: unknown }>('QueryPerf', {
+      _this: s.content.perfManager,
+      // schema order: entity, startTime, endTime, maxSample, metricId, intervalId, format
+      querySpec: hosts.map((entity) => ({ entity, maxSample: 1, metricId, intervalId: 20 })),
+    });
+    return { samples: perfSamples(res.returnval, counters), note: null, gpuNote };
+  } catch (e) {
+    if ((e as { faultType?: string }).faultType === 'NotAuthenticated') throw e;
+    return { samples: new Map(), note: `performance query failed: ${(e as Error).message}`, gpuNote };
+  }
+}

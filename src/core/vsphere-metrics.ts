@@ -1,0 +1,87 @@
+// Metric shapes of vCenter, host, VM and datastore devices: the `metrics` object of `status --json`
+// (the JSON contract of the vCenter issue). Percentages carry one decimal; null means "not reported".
+
+export interface VcenterMetrics {
+  reachable: boolean;
+  /** about.version, e.g. "8.0.2" */
+  version: string | null;
+  /** Round-trip time of the first call of the poll. */
+  latencyMs: number | null;
+}
+
+export interface GpuMetrics {
+  name: string;
+  vendor: string | null;
+  memoryMB: number | null;
+  utilizationPercent: number | null;
+  memUsedPercent: number | null;
+  temperatureC: number | null;
+  /** Why the figures are null (e.g. the host offers no gpu.* counters); absent when they are read. */
+  reason?: string;
+}
+
+export interface HostNetworkMetrics {
+  rxKBps: number | null;
+  txKBps: number | null;
+  droppedRx: number | null;
+  droppedTx: number | null;
+}
+
+/** 'green' | 'yellow' | 'red' | 'gray' | 'unknown', lower-cased from vCenter. */
+export type HealthColor = string;
+
+export interface HostMetrics {
+  vcenter: string;
+  /** poweredOn | poweredOff | standBy | unknown */
+  powerState: string | null;
+  /** connected | disconnected | notResponding */
+  connectionState: string | null;
+  inMaintenance: boolean | null;
+  /** overallStatus: green | yellow | red | gray */
+  overallStatus: HealthColor | null;
+  cpuPercent: number | null;
+  cpuUsageMhz: number | null;
+  cpuCapacityMhz: number | null;
+  memPercent: number | null;
+  memUsageMB: number | null;
+  memCapacityMB: number | null;
+  uptimeSeconds: number | null;
+  vendor: string | null;
+  model: string | null;
+  gpus: GpuMetrics[];
+  network: HostNetworkMetrics;
+  /** From runtime.healthSystemRuntime; null where the host does not report it. */
+  health: { overall: HealthColor | null; storage: HealthColor | null };
+}
+
+export interface GuestDisk {
+  path: string;
+  capacityBytes: number | null;
+  freeBytes: number | null;
+  freePercent: number | null;
+}
+
+export interface VmMetrics {
+  vcenter: string;
+  /** poweredOn | poweredOff | suspended */
+  powerState: string | null;
+  /** Name of the host it runs on. */
+  host: string | null;
+  ip: string | null;
+  ips: string[];
+  cpuPercent: number | null;
+  cpuUsageMhz: number | null;
+  cpuMaxMhz: number | null;
+  memPercent: number | null;
+  disks: GuestDisk[];
+  /** guest.toolsStatus: toolsOk | toolsOld | toolsNotRunning | toolsNotInstalled */
+  toolsStatus: string | null;
+}
+
+export interface DatastoreMetrics {
+  vcenter: string;
+  capacityBytes: number | null;
+  freeBytes: number | null;
+  freePercent: number | null;
+  accessible: boolean | null;
+}
