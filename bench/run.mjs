@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// npm run bench: every figure side by side with its reference, measured in the same run.
+// These machines are shared and noisy: medians of several runs, and ratios.
+// Parts: startup (status/--help vs bare node), printers (issue 2), vCenter (issue 3, when present).
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { benchStartup } from './startup.mjs';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+const only = process.argv.slice(2);
+const want = (name) => !only.length || only.includes(name);
+const log = (line) => process.stderr.write(`  … ${line}\n`);
+
+const parts = [['startup', () => benchStartup({ repoRoot, log })]];
+if (existsSync(join(repoRoot, 'bench', 'printers.mjs'))) parts.push(['printers', async () => (await import('./printers.mjs')).benchPrinters({ repoRoot, log })]);
+if (existsSync(join(repoRoot, 'bench', 'vcenter.mjs'))) parts.push(['vcenter', async () => (await import('./vcenter.mjs')).benchVcenter({ repoRoot, log })]);
+
+let failed = false;
+for (const [name, run] of parts) {
+  if (!want(name)) continue;
+  process.stdout.write(`\n## ${name}\n`);
+  try {
+    const lines = await run();
+    process.stdout.write((Array.isArray(lines) ? lines.join('\n') : String(lines)) + '\n');
+  } catch (e) {
+    failed = true;
+    process.stdout.write(`${name}: failed: ${e?.stack ?? e}\n`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
