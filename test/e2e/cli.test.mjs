@@ -119,6 +119,18 @@ test('status tables: no raw escapes from device strings, no colour when not a TT
   assert.ok(!noColor.stdout.includes('\x1b'));
 });
 
+test('status --refresh polls first, then shows the fresh state', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'simplemon-refresh-'));
+  const cfg = join(d, 'c.yaml');
+  writeFileSync(cfg, `state-file: s.json\nprinters:\n  - { name: laser, address: ${sim.host}, port: ${sim.port}, snmp: { version: 2c, community: colour-laser } }\n`);
+  const r = await cli(['status', 'printers', '--refresh', '--json', '--config', cfg]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.ok(j.checkedAt);
+  assert.equal(j.devices[0].metrics.pageCount, 48213);
+  assert.ok(existsSync(join(d, 's.json')));
+});
+
 test('status --problems shows only devices that are not ok; status printers filters by kind', async () => {
   const r = await cli(['status', 'printers', '--problems', '--json', '--config', config], { env: env() });
   const j = JSON.parse(r.stdout);
