@@ -62,6 +62,7 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
     .action((opts: { keep?: boolean }) => run(async (gl) => (await import('./commands/demo.js')).demoCommand(gl, opts)));
 
   registerOverrides(program, run);
+  registerAlerts(program, run);
   return program;
 }
 
@@ -93,6 +94,33 @@ function registerOverrides(program: Command, run: (fn: Run) => Promise<void>): v
     .argument('<device>', 'device id')
     .requiredOption('-r, --reason <text>', 'why')
     .action((device: string, opts: { reason: string }) => run(async (gl) => (await import('./commands/override.js')).ackCommand(gl, device, opts)));
+}
+
+/** Alert emails: test the path, look at the outbox and the history, send the outbox now. */
+function registerAlerts(program: Command, run: (fn: Run) => Promise<void>): void {
+  type AlertsModule = typeof import('./commands/alerts.js');
+  type Result = { exitCode: number; output: string };
+  const alertsRun = (fn: (m: AlertsModule, config: import('../config/types.js').Config) => Promise<Result>) =>
+    run(async (gl) => {
+      const [{ loadConfig }, m] = await Promise.all([import('../config/load.js'), import('./commands/alerts.js')]);
+      const r = await fn(m, loadConfig(gl.config));
+      process.stdout.write(r.output);
+      return r.exitCode;
+    });
+  const a = program.command('alerts').description('alert emails: test the SMTP path, the outbox, what was sent');
+  a.command('test')
+    .description('send a test email to every recipient now and report per recipient (exit 1 if any failed)')
+    .action(() => alertsRun((m, c) => m.alertsTest(c)));
+  a.command('pending')
+    .description('list the outbox: emails still owed (retried at every poll) and those refused for good')
+    .action(() => alertsRun((m, c) => m.alertsPending(c)));
+  a.command('history')
+    .description('list the emails the SMTP server accepted')
+    .option('--since <duration>', 'only the last 24h, 7d, 2w …')
+    .action((opts: { since?: string }) => alertsRun((m, c) => m.alertsHistory(c, { since: opts.since })));
+  a.command('retry')
+    .description('send the outbox now, including emails refused for good (exit 1 if any are left)')
+    .action(() => alertsRun((m, c) => m.alertsRetry(c)));
 }
 
 export async function main(argv: string[]): Promise<void> {

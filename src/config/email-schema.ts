@@ -158,7 +158,10 @@ function smtpBlock(ctx: Ctx, node: YNode, path: string): SmtpConfig | undefined 
   if (hasPassword) {
     const pw = secret(ctx, node, path, 'password', raw.password, raw['password-file']);
     if (pw === undefined) ok = false;
-    else password = pw;
+    else if (pw === '') {
+      fail(ctx, raw.password ?? raw['password-file'], join(path, 'password' in raw ? 'password' : 'password-file'), 'the password is empty');
+      ok = false;
+    } else password = pw;
     if (user === null && ok) {
       fail(ctx, raw.password ?? raw['password-file'], join(path, 'password'), 'a password needs a user');
       ok = false;

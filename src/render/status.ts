@@ -82,7 +82,7 @@ export function renderKindTable(kind: DeviceKind, views: DeviceView[], opts: Tab
 }
 
 /** One table per kind, in a fixed order; a one-line summary first. */
-export function renderStatus(views: DeviceView[], checkedAt: string | null, opts: TableOptions): string {
+export function renderStatus(views: DeviceView[], checkedAt: string | null, opts: TableOptions & { outbox?: { pending: number; failed: number } }): string {
   const c = opts.chalk;
   const counts: Record<string, number> = {};
   for (const v of views) counts[v.state] = (counts[v.state] ?? 0) + 1;
@@ -91,9 +91,15 @@ export function renderStatus(views: DeviceView[], checkedAt: string | null, opts
     .map((s) => paintState(c, s, `${counts[s]} ${s}`))
     .join(', ');
   const head = `simplemon: ${views.length} device${views.length === 1 ? '' : 's'}${summary ? ` — ${summary}` : ''}; last poll ${checkedAt ? `${formatAge(checkedAt, opts.now)} ago (${checkedAt})` : 'never'}`;
-  if (!views.length) return `${head}\n`;
+  const lines = [head];
+  const ob = opts.outbox;
+  if (ob && (ob.pending || ob.failed)) {
+    const parts = [ob.pending ? `${ob.pending} waiting to be sent` : '', ob.failed ? c.red(`${ob.failed} refused by the mail server`) : ''].filter(Boolean);
+    lines.push(`alert emails: ${parts.join(', ')} — simplemon alerts pending`);
+  }
+  if (!views.length) return `${lines.join('\n')}\n`;
   const order: DeviceKind[] = ['vcenter', 'host', 'vm', 'datastore', 'printer', 'service'];
-  const parts = [head];
+  const parts = [lines.join('\n')];
   for (const kind of order) {
     const vs = views.filter((v) => v.kind === kind);
     if (vs.length) parts.push(renderKindTable(kind, vs, opts));
@@ -102,11 +108,12 @@ export function renderStatus(views: DeviceView[], checkedAt: string | null, opts
 }
 
 /** The JSON contract of `status --json` (README "JSON contract"). Strings are JSON-escaped, so control characters cannot reach a terminal raw. */
-export function statusJson(views: DeviceView[], checkedAt: string | null): string {
+export function statusJson(views: DeviceView[], checkedAt: string | null, outbox: { pending: number; failed: number } = { pending: 0, failed: 0 }): string {
   return (
     JSON.stringify({
       schemaVersion: 1,
       checkedAt,
+      outbox,
       devices: views.map((v) => ({
         id: v.id,
         kind: v.kind,

@@ -163,3 +163,31 @@ test('findConfig(): --config, then $SIMPLEMON_CONFIG, then ./monitor.config.yaml
 test('an unreadable config is a clear error naming the file', () => {
   assert.throws(() => loadConfig('/nonexistent/simplemon.yaml', { env: {} }), (e) => e.exitCode === 2 && /cannot read config \/nonexistent\/simplemon\.yaml: no such file/.test(e.message));
 });
+
+test('the commented examples in monitor.config.yaml validate once uncommented (email, maintenance, SNMPv3)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simplemon-sample-'));
+  const lines = readFileSync(join(repo, 'monitor.config.yaml'), 'utf8').split('\n');
+  const out = [];
+  let inEmail = false;
+  for (const l of lines) {
+    if (l === '#email:') inEmail = true;
+    else if (inEmail && !l.startsWith('#')) inEmail = false;
+    if (inEmail) out.push(l.replace(/^#/, '').replace(/^(\s*)# (- \{ severity)/, '$1$2'));
+    else if (l === 'maintenance: []') out.push('maintenance:');
+    else if (l.startsWith('#  - { name: weekly-patching')) out.push(l.slice(1));
+    else if (/^  # (- name: floor2|  address: 192\.0\.2\.11|  snmp:|    version: 3|    user: mon|    context:|    auth:|    priv:)/.test(l)) out.push(l.replace(/^  # /, '  '));
+    else out.push(l);
+  }
+  const text = out.join('\n').replaceAll('/etc/simplemon/', `${dir}/`);
+  writeFileSync(join(dir, 'smtp.pass'), 'smtp-secret\n');
+  writeFileSync(join(dir, 'auth.key'), 'auth-key-123\n');
+  // a self-signed CA for ca-file (the email schema checks it is a PEM certificate)
+  const pem = readFileSync(join(repo, 'test', 'fixtures', 'tls', 'sample-ca.pem'), 'utf8');
+  writeFileSync(join(dir, 'smtp-ca.pem'), pem);
+  writeFileSync(join(dir, 'vcenter-ca.pem'), pem);
+  const cfg = parseConfig(text, join(dir, 'monitor.config.yaml'), { env: { PRINTER_PRIV: 'priv-key-456', VCENTER_PASSWORD: 'vc-pass' } });
+  assert.equal(cfg.email.recipients.length, 2);
+  assert.equal(cfg.maintenance[0].name, 'weekly-patching');
+  assert.equal(cfg.printers[1].snmp.version, '3');
+  assert.equal(cfg.printers[1].snmp.auth.key, 'auth-key-123');
+});

@@ -12,8 +12,9 @@ import type { Transition } from '../../core/types.js';
 import type { ChalkInstance } from 'chalk';
 
 async function makeNotifier(config: Config): Promise<Notifier | null> {
-  void config;
-  return null;
+  if (!config.email) return null;
+  const { createEmailNotifier } = await import('../../notify/email-notifier.js');
+  return createEmailNotifier(config);
 }
 
 /** Poll with a spinner on a TTY (stderr), nothing otherwise. Shared by `poll` and `status --refresh`. */

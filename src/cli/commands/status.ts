@@ -8,6 +8,7 @@ import { renderStatus, statusJson } from '../../render/status.js';
 import { makeChalk, useColor } from '../../render/style.js';
 import { ConfigError } from '../../util/errors.js';
 import type { DeviceKind } from '../../core/types.js';
+import { outboxSummary } from '../../notify/types.js';
 
 const KIND_WORDS: Record<string, DeviceKind> = {
   printers: 'printer',
@@ -39,10 +40,10 @@ export async function statusCommand(g: GlobalOptions, kindWord: string | undefin
   if (kind) views = views.filter((v) => v.kind === kind);
   if (opts.problems) views = views.filter((v) => v.state !== 'ok' || v.maintenance !== null);
   if (opts.json) {
-    process.stdout.write(statusJson(views, state.checkedAt));
+    process.stdout.write(statusJson(views, state.checkedAt, outboxSummary(state.notify)));
     return 0;
   }
   const c = makeChalk(useColor(process.stdout, process.env, g.color));
-  process.stdout.write(renderStatus(views, state.checkedAt, { chalk: c, now, width: process.stdout.columns }));
+  process.stdout.write(renderStatus(views, state.checkedAt, { chalk: c, now, width: process.stdout.columns, outbox: outboxSummary(state.notify) }));
   return 0;
 }

@@ -1,0 +1,130 @@
+// Host, VM, datastore and vCenter columns of the status table (`status hosts|vms|datastores`).
+// The lead's renderer takes them per kind: KIND_COLUMNS.host = { title: 'Hosts', columns: hostColumns } …
+import type { Column } from './status.js';
+import type { DatastoreMetrics, HostMetrics, VcenterMetrics, VmMetrics } from '../core/vsphere-metrics.js';
+
+type WithMetrics = { metrics: Record<string, unknown>; blockedBy?: string | null };
+
+const DASH = '–';
+
+export function fmtPercent(v: number | null | undefined): string {
+  return v === null || v === undefined ? DASH : `${Number.isInteger(v) ? v : v.toFixed(1)}%`;
+}
+
+/** 1536 → "1.5 GB"; binary units, as vCenter shows them. */
+export function fmtBytes(v: number | null | undefined): string {
+  if (v === null || v === undefined) return DASH;
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let x = v;
+  let i = 0;
+  while (x >= 1024 && i < units.length - 1) {
+    x /= 1024;
+    i++;
+  }
+  return `${x >= 100 || i === 0 ? Math.round(x) : x.toFixed(1)} ${units[i]}`;
+}
+
+function fmtRate(kBps: number | null | undefined): string {
+  if (kBps === null || kBps === undefined) return DASH;
+  return kBps >= 1024 ? `${(kBps / 1024).toFixed(1)} MB/s` : `${Math.round(kBps)} KB/s`;
+}
+
+function fmtUptime(s: number | null | undefined): string {
+  if (s === null || s === undefined) return DASH;
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  return d ? `${d}d ${h}h` : `${h}h ${Math.floor((s % 3600) / 60)}m`;
+}
+
+/** "blocked by host/vc1/esx-3" → "esx-3 down" style hint for a device whose figures are stale. */
+function via(d: WithMetrics): string {
+  return d.blockedBy ? `(via ${d.blockedBy.split('/').slice(2).join('/') || d.blockedBy})` : '';
+}
+
+const host = (d: WithMetrics) => d.metrics as Partial<HostMetrics>;
+const vm = (d: WithMetrics) => d.metrics as Partial<VmMetrics>;
+const ds = (d: WithMetrics) => d.metrics as Partial<DatastoreMetrics>;
+const vc = (d: WithMetrics) => d.metrics as Partial<VcenterMetrics>;
+
+function hostPower(m: Partial<HostMetrics>): string {
+  const parts = [m.powerState === 'poweredOn' ? 'on' : m.powerState === 'poweredOff' ? 'off' : m.powerState];
+  if (m.connectionState && m.connectionState !== 'connected') parts.push(m.connectionState);
+  if (m.inMaintenance) parts.push('maintenance');
+  return parts.filter(Boolean).join(', ') || DASH;
+}
+
+function gpuCell(m: Partial<HostMetrics>): string {
+  const gpus = m.gpus ?? [];
+  if (!gpus.length) return DASH;
+  // group alike GPUs: "2× NVIDIA A40 31% 45°C"
+  const groups = new Map<string, typeof gpus>();
+  for (const g of gpus) groups.set(g.name, [...(groups.get(g.name) ?? []), g]);
+  return [...groups.entries()]
+    .map(([name, gs]) => {
+      const util = gs.map((g) => g.utilizationPercent).filter((x): x is number => x !== null);
+      const temp = gs.map((g) => g.temperatureC).filter((x): x is number => x !== null);
+      const figs = [util.length ? fmtPercent(Math.round((util.reduce((a, b) => a + b, 0) / util.length) * 10) / 10) : null, temp.length ? `${Math.max(...temp)}°C` : null].filter(Boolean);
+      return `${gs.length > 1 ? `${gs.length}× ` : ''}${name}${figs.length ? ` ${figs.join(' ')}` : ''}`;
+    })
+    .join(', ');
+}
+
+export const hostColumns: Column[] = [
+  { header: 'Power', value: (d) => hostPower(host(d)) },
+  { header: 'CPU', value: (d) => fmtPercent(host(d).cpuPercent) },
+  { header: 'Memory', value: (d) => fmtPercent(host(d).memPercent) },
+  { header: 'GPU', value: (d) => gpuCell(host(d)) },
+  {
+    header: 'Network rx/tx',
+    value: (d) => {
+      const n = host(d).network;
+      return n && (n.rxKBps !== null || n.txKBps !== null) ? `${fmtRate(n.rxKBps)} / ${fmtRate(n.txKBps)}` : DASH;
+    },
+  },
+  {
+    header: 'Health',
+    value: (d) => {
+      const m = host(d);
+      return [m.overallStatus, m.health?.storage && m.health.storage !== 'green' ? `storage ${m.health.storage}` : null].filter(Boolean).join(', ') || DASH;
+    },
+  },
+  { header: 'Uptime', value: (d) => fmtUptime(host(d).uptimeSeconds) },
+];
+
+export const vmColumns: Column[] = [
+  { header: 'Power', value: (d) => [vm(d).powerState === 'poweredOn' ? 'on' : vm(d).powerState === 'poweredOff' ? 'off' : vm(d).powerState, via(d)].filter(Boolean).join(' ') || DASH },
+  { header: 'Host', value: (d) => vm(d).host ?? DASH },
+  { header: 'IP', value: (d) => vm(d).ip ?? DASH },
+  { header: 'CPU', value: (d) => fmtPercent(vm(d).cpuPercent) },
+  { header: 'Memory', value: (d) => fmtPercent(vm(d).memPercent) },
+  {
+    header: 'Disk free (lowest)',
+    value: (d) => {
+      const disks = (vm(d).disks ?? []).filter((x) => x.freePercent !== null);
+      if (!disks.length) return DASH;
+      const low = disks.reduce((a, b) => ((b.freePercent ?? 101) < (a.freePercent ?? 101) ? b : a));
+      return `${low.path} ${fmtPercent(low.freePercent)}`;
+    },
+  },
+  { header: 'Tools', value: (d) => (vm(d).toolsStatus ?? DASH).replace(/^tools/, '') || DASH },
+];
+
+export const datastoreColumns: Column[] = [
+  { header: 'Capacity', value: (d) => fmtBytes(ds(d).capacityBytes) },
+  { header: 'Free', value: (d) => fmtBytes(ds(d).freeBytes) },
+  { header: 'Free %', value: (d) => fmtPercent(ds(d).freePercent) },
+  { header: 'Accessible', value: (d) => (ds(d).accessible === null || ds(d).accessible === undefined ? DASH : ds(d).accessible ? 'yes' : 'no') },
+];
+
+export const vcenterColumns: Column[] = [
+  { header: 'Version', value: (d) => vc(d).version ?? DASH },
+  { header: 'Latency', value: (d) => (vc(d).latencyMs === null || vc(d).latencyMs === undefined ? DASH : `${vc(d).latencyMs} ms`) },
+];
+
+/** What the lead's KIND_COLUMNS needs, in one object. */
+export const vsphereKindColumns = {
+  vcenter: { title: 'vCenters', columns: vcenterColumns },
+  host: { title: 'Hosts', columns: hostColumns },
+  vm: { title: 'VMs', columns: vmColumns },
+  datastore: { title: 'Datastores', columns: datastoreColumns },
+};
