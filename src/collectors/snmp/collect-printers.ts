@@ -65,11 +65,28 @@ async function collectPrinter(p: PrinterConfig, opts: CollectPrintersOptions): P
   const open = opts.openSession ?? openSession;
   const session = await open({ name: p.name, address: p.address, port: p.port, snmp: p.snmp, timeoutMs: p.timeoutMs, retries: p.retries });
   try {
+    // hrDeviceStatus.1 rides along with the system GET on v2c/v3, where an absent object costs
+    // nothing: the printer is hrDevice 1 on nearly every agent, and that saves a round trip. An agent
+    // that answers that GET with an error status is asked again without it.
+    // GETBULK sizes: a marker or two and one hrPrinterTable row fit in 4; supplies are the long table.
+    let statusOfOne: RawVarbind | null | undefined; // undefined: not asked
+    const systemGet = async (): Promise<(RawVarbind | null)[]> => {
+      if (p.snmp.version !== '1') {
+        try {
+          const [descr, name, status] = await session.get([OID.sysDescr, OID.sysName, `${OID.hrDeviceStatus}.1`]);
+          statusOfOne = status ?? null;
+          return [descr ?? null, name ?? null];
+        } catch (e) {
+          if (!(e instanceof SnmpError && e.failure === 'agent')) throw e;
+        }
+      }
+      return session.get([OID.sysDescr, OID.sysName]);
+    };
     const [system, lifeCount, supplies, hrPrinter] = await Promise.allSettled([
-      session.get([OID.sysDescr, OID.sysName]),
-      session.walk(OID.prtMarkerLifeCount, { maxRepetitions: Number(process.env.R1 ?? 25) }),
-      session.walk(OID.prtMarkerSuppliesEntry, { maxRepetitions: Number(process.env.R2 ?? 25) }),
-      session.walk(OID.hrPrinterEntry, { maxRepetitions: Number(process.env.R1 ?? 25) }),
+      systemGet(),
+      session.walk(OID.prtMarkerLifeCount, { maxRepetitions: 4 }),
+      session.walk(OID.prtMarkerSuppliesEntry, { maxRepetitions: 25 }),
+      session.walk(OID.hrPrinterEntry, { maxRepetitions: 4 }),
     ]);
     // reachable means: the agent answered the system GET
     if (system.status === 'rejected') return unreachable(p, errorText(p, system.reason));
@@ -94,7 +111,9 @@ async function collectPrinter(p: PrinterConfig, opts: CollectPrintersOptions): P
       raw.hrDeviceType = await session.walk(OID.hrDeviceType).catch((e: unknown) => failed('walk hrDeviceType', e));
       device = printerDeviceIndex(raw.hrPrinter, raw.hrDeviceType);
     }
-    if (device !== null) {
+    if (device === 1 && statusOfOne !== undefined) {
+      raw.deviceStatus = statusOfOne ? [statusOfOne] : [];
+    } else if (device !== null) {
       const status = await session.get([`${OID.hrDeviceStatus}.${device}`]).catch((e: unknown) => failed('get hrDeviceStatus', e));
       raw.deviceStatus = status?.filter((v): v is RawVarbind => v !== null) ?? null;
     }

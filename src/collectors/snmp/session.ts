@@ -8,6 +8,7 @@
 import { isIP } from 'node:net';
 import type { SnmpConfig } from '../../config/types.js';
 import type { RawType, RawVarbind } from './printer-mib.js';
+import { installDesCompat } from './des-compat.js';
 
 // ---------------------------------------------------------------------------------------------
 // The subset of net-snmp used here
@@ -42,7 +43,11 @@ let netSnmp: Promise<NetSnmp> | null = null;
 // A specifier held in a variable: net-snmp has no .d.ts, and NetSnmp above is the contract we rely on.
 const NET_SNMP = 'net-snmp';
 function loadNetSnmp(): Promise<NetSnmp> {
-  netSnmp ??= import(NET_SNMP).then((m: { default?: NetSnmp } & NetSnmp) => m.default ?? m);
+  netSnmp ??= import(NET_SNMP).then((m: { default?: NetSnmp } & NetSnmp) => {
+    const snmp = m.default ?? m;
+    installDesCompat(snmp as unknown as Parameters<typeof installDesCompat>[0]);
+    return snmp;
+  });
   return netSnmp;
 }
 
