@@ -568,3 +568,10 @@ test('loading the collector does not load net-snmp (it is imported when a sessio
   );
   assert.equal(out.trim(), '0');
 });
+
+test('pollOrder(): printers unreachable last time go first, the rest keep config order', async () => {
+  const { pollOrder } = await import('../../dist/collectors/snmp/index.js');
+  const ps = ['a', 'b', 'c', 'd'].map((n) => ({ id: `printer/${n}`, name: n }));
+  assert.deepEqual(pollOrder(ps, ['printer/c', 'printer/x']).map((p) => p.name), ['c', 'a', 'b', 'd']);
+  assert.deepEqual(pollOrder(ps, undefined).map((p) => p.name), ['a', 'b', 'c', 'd']);
+});
