@@ -162,3 +162,30 @@ test('alerts test sends to every recipient and reports each; the password appear
   assert.ok(!readFileSync(join(dir, 'state.json'), 'utf8').includes(PASSWORD));
   for (const m of mail.received) assert.ok(!m.raw.includes(PASSWORD));
 });
+
+test('a configured maintenance window silences the devices it names and nothing else', async () => {
+  // a daily window around "now" (UTC wall clock) for printer/reception only
+  const hm = (d) => `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+  const now = Date.now();
+  const windowed = join(dir, 'windowed.yaml');
+  writeFileSync(
+    windowed,
+    readFileSync(config, 'utf8') +
+      `maintenance:\n  - { name: lunch, devices: ["printer/rec*"], every: daily, from: "${hm(new Date(now - 60_000))}", to: "${hm(new Date(now + 5 * 60_000))}", timezone: UTC }\n`,
+  );
+  agents[0].setLevel(1, 95);
+  agents[1].setErrors([0x00, 0x00], 2);
+  await cli(['poll', '--config', windowed]);
+  const before = mail.received.length;
+  agents[0].setLevel(1, 3); // reception: problem inside the window
+  agents[1].setErrors([0x04, 0x00], 2); // warehouse jammed: not in the window
+  const r = await cli(['poll', '--config', windowed]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(mail.received.length, before + 1);
+  const m = mail.received.at(-1).raw;
+  assert.match(m, /printer\/warehouse/);
+  assert.ok(!m.includes('printer/reception'), 'the window silences reception');
+  const s = JSON.parse((await cli(['status', '--json', '--config', windowed])).stdout).devices.find((d) => d.id === 'printer/reception');
+  assert.equal(s.maintenance.source, 'lunch');
+  assert.equal(s.state, 'critical');
+});
