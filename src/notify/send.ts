@@ -13,16 +13,10 @@
 import type { SmtpConfig } from '../config/email-schema.js';
 import { clean } from '../render/sanitize.js';
 import { scrubSecrets } from '../util/secrets.js';
+import type { OutboxEntry } from './types.js';
 
-export interface OutgoingMessage {
-  messageId: string;
-  date: string;
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-}
+/** What goes on the wire: the outbox entry's message, as written before the first attempt. */
+export type OutgoingMessage = Pick<OutboxEntry, 'messageId' | 'date' | 'from' | 'to' | 'subject' | 'text' | 'html'>;
 
 export type FailureKind = 'transient' | 'permanent';
 
