@@ -54,8 +54,9 @@ export function rulesResolver(config: Config, collectors: Array<Collector & Devi
 }
 
 /** Is a device in the state still part of the configuration (configured, or inventory of a configured source)? */
-export function isKnown(config: Config, collectors: Collector[], id: string): boolean {
-  return collectors.some((c) => c.configured(config).some((d) => d.id === id) || c.owns(config, id));
+export function knownDevices(config: Config, collectors: Collector[]): (id: string) => boolean {
+  const configured = new Set(collectors.flatMap((c) => c.configured(config).map((d) => d.id)));
+  return (id) => configured.has(id) || collectors.some((c) => c.owns(config, id));
 }
 
 /**
@@ -120,8 +121,9 @@ export async function runPoll(config: Config, deps: PollDeps, words: string[] = 
       events.push({ at, type: 'device-removed', device: id, message: 'no longer in the inventory' });
     }
     // devices taken out of the config leave the state (with an event), so status shows exactly the configured ones
+    const known = knownDevices(config, deps.collectors);
     for (const id of Object.keys(state.devices)) {
-      if (!isKnown(config, deps.collectors, id)) {
+      if (!known(id)) {
         delete state.devices[id];
         events.push({ at, type: 'device-removed', device: id, message: 'no longer in the config' });
       }
