@@ -229,3 +229,18 @@ test('simplemon demo runs end to end and shows a problem, then its recovery', as
   assert.match(r.stdout, /printer\/warehouse: critical → ok/);
   assert.match(r.stdout, /basement\s+│ unknown/);
 });
+
+test('a printer taken out of the config leaves the state with an event; status shows exactly the configured ones', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'simplemon-removed-'));
+  const cfg = join(d, 'c.yaml');
+  const two = `state-file: s.json\nprinters:\n  - { name: laser, address: ${sim.host}, port: ${sim.port}, snmp: { version: 2c, community: colour-laser } }\n  - { name: old, address: ${sim.host}, port: ${sim.port}, snmp: { version: 2c, community: colour-laser } }\n`;
+  writeFileSync(cfg, two);
+  assert.equal((await cli(['poll', '--config', cfg])).code, 0);
+  writeFileSync(cfg, two.split('\n').filter((l) => !l.includes('name: old')).join('\n'));
+  const before = JSON.parse((await cli(['status', '--json', '--config', cfg])).stdout);
+  assert.deepEqual(before.devices.map((x) => x.id), ['printer/laser'], 'status follows the config at once');
+  assert.equal((await cli(['poll', '--config', cfg])).code, 0);
+  const st = JSON.parse(readFileSync(join(d, 's.json'), 'utf8'));
+  assert.deepEqual(Object.keys(st.devices), ['printer/laser']);
+  assert.ok(st.events.some((e) => e.type === 'device-removed' && e.device === 'printer/old' && /no longer in the config/.test(e.message)));
+});
