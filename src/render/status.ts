@@ -6,6 +6,7 @@ import type { DeviceView } from '../core/view.js';
 import { clean } from './sanitize.js';
 import { paintState } from './style.js';
 import { printerColumns } from './columns-printer.js';
+import { vsphereKindColumns } from './columns-vsphere.js';
 
 export interface Column {
   header: string;
@@ -14,6 +15,7 @@ export interface Column {
 
 /** Per-kind columns after the common Device/State ones. Sources add theirs here. */
 export const KIND_COLUMNS: Partial<Record<DeviceKind, { title: string; columns: Column[] }>> = {
+  ...vsphereKindColumns,
   printer: { title: 'Printers', columns: printerColumns },
 };
 

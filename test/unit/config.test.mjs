@@ -169,10 +169,15 @@ test('the commented examples in monitor.config.yaml validate once uncommented (e
   const lines = readFileSync(join(repo, 'monitor.config.yaml'), 'utf8').split('\n');
   const out = [];
   let inEmail = false;
+  let inVcenters = false;
   for (const l of lines) {
     if (l === '#email:') inEmail = true;
     else if (inEmail && !l.startsWith('#')) inEmail = false;
+    if (l === 'vcenters: []') inVcenters = true;
+    else if (inVcenters && !l.startsWith('#')) inVcenters = false;
     if (inEmail) out.push(l.replace(/^#/, '').replace(/^(\s*)# (- \{ severity)/, '$1$2'));
+    else if (l === 'vcenters: []') out.push('vcenters:');
+    else if (inVcenters) out.push(/^#\s+#/.test(l) ? '' : l.replace(/^#/, ''));
     else if (l === 'maintenance: []') out.push('maintenance:');
     else if (l.startsWith('#  - { name: weekly-patching')) out.push(l.slice(1));
     else if (/^  # (- name: floor2|  address: 192\.0\.2\.11|  snmp:|    version: 3|    user: mon|    context:|    auth:|    priv:)/.test(l)) out.push(l.replace(/^  # /, '  '));
@@ -190,4 +195,7 @@ test('the commented examples in monitor.config.yaml validate once uncommented (e
   assert.equal(cfg.maintenance[0].name, 'weekly-patching');
   assert.equal(cfg.printers[1].snmp.version, '3');
   assert.equal(cfg.printers[1].snmp.auth.key, 'auth-key-123');
+  assert.equal(cfg.vcenters[0].id, 'vcenter/vc1');
+  assert.equal(cfg.vcenters[0].keepSession, false);
+  assert.equal(cfg.vcenters[0].pageSize, 1000);
 });

@@ -14,7 +14,7 @@ import type { DeviceKind, Reading } from '../../core/types.js';
 import type { RuleInput } from '../../core/rule.js';
 import type { CollectContext, CollectResult, Collector, ConfiguredDevice, DeviceThresholds } from '../../poll/collector.js';
 import { readInventory } from './inventory.js';
-import { blockedReadings, hostIsDown, mapInventory, toStr, vcenterReading } from './map.js';
+import { blockedReadings, goneDevices, hostIsDown, mapInventory, toStr, vcenterReading } from './map.js';
 import { queryHostPerf } from './perf.js';
 import { VimSession, type Mor, type VcenterMemory } from './session.js';
 
@@ -61,12 +61,15 @@ export async function collectVcenter(
       perf = await session.withSession(() => queryHostPerf(session, up, inv.perfCounter));
       if (perf.note) opts.log?.(`[vcenter ${vc.name}] ${perf.note}`);
     }
-    const readings = mapInventory(inv.sets, { vcenter: vc.name, kinds, perf: perf.samples, perfNote: perf.note, gpuNote: perf.gpuNote }, target);
+    // a JSON round trip copies every string: the XML reader's strings are slices of each page's
+    // text, and a reading kept in the state would otherwise keep the whole 3 MB page alive
+    const readings: Reading[] = JSON.parse(JSON.stringify(mapInventory(inv.sets, { vcenter: vc.name, kinds, perf: perf.samples, perfNote: perf.note, gpuNote: perf.gpuNote }, target)));
     const seen = new Set(readings.map((r) => r.id));
     // devices of the kinds polled now that were there last time and are gone: dropped, not alerted
     const before = memory.devices ?? [];
-    const removed = before.filter((id) => polledKinds.has(id.split('/')[0]) && !seen.has(id));
-    memory.devices = [...before.filter((id) => !polledKinds.has(id.split('/')[0])), ...readings.map((r) => r.id)].sort();
+    const { removed, withheld } = goneDevices(before, seen, polledKinds);
+    if (withheld.length) opts.log?.(`[vcenter ${vc.name}] ${withheld.length} devices missing from the inventory at once (lost permissions?): kept, not removed`);
+    memory.devices = [...before.filter((id) => !polledKinds.has(id.split('/')[0])), ...withheld, ...readings.map((r) => r.id)].sort();
     const vcMetrics = { reachable: true, version: session.content.version, latencyMs: session.latencyMs };
     result = { readings: [vcenterReading(vc.name, target, vcMetrics, null), ...readings], removed, stats: { roundTrips: 0, pages, ms: 0, objects } };
   } catch (e) {

@@ -2,7 +2,7 @@
 // one RetrievePropertiesEx for all of them (plus the performance counter catalogue, so that counter
 // ids are looked up by name without another round trip), following the token with
 // ContinueRetrievePropertiesEx. Round trips grow with pages only, never with the number of objects.
-import { toArray, toPropertySet, DATASTORE_PROPS, HOST_BASE_PROPS, HOST_PROPS, VM_PROPS, type PropertySet } from './map.js';
+import { compactPropertySet, toArray, toPropertySet, DATASTORE_PROPS, HOST_BASE_PROPS, HOST_PROPS, VM_PROPS, type PropertySet } from './map.js';
 import { VcenterError, type Mor, type VimSession } from './session.js';
 
 export interface InventoryWanted {
@@ -61,7 +61,7 @@ function collect(result: RetrieveResult | undefined, sets: PropertySet[], state:
       state.perfCounter = ps.props.perfCounter;
       continue;
     }
-    sets.push(ps);
+    sets.push(compactPropertySet(ps));
   }
   const token = typeof result.token === 'string' ? result.token : typeof (result.token as { $value?: unknown })?.$value === 'string' ? (result.token as { $value: string }).$value : null;
   return token || null;

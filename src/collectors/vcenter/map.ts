@@ -115,6 +115,22 @@ export function toPropertySet(oc: Raw): PropertySet | null {
   return { type, moref, props, missing };
 }
 
+/**
+ * Drop what the mapping never reads, page by page, so that 5,000 VMs do not keep two objects per
+ * value alive: a typed scalar becomes its text, a complex value loses its type attribute.
+ */
+export function compactPropertySet(ps: PropertySet): PropertySet {
+  for (const [k, v] of Object.entries(ps.props)) {
+    if (!isObj(v)) continue;
+    if ('$value' in v) ps.props[k] = v.$value;
+    else if ('attributes' in v) {
+      const { attributes: _drop, ...rest } = v;
+      ps.props[k] = rest;
+    }
+  }
+  return ps;
+}
+
 // ------------------------------------------------------------------------------------------------
 // the properties simplemon reads (shared with inventory.ts and the govmomi reference reader)
 
@@ -450,4 +466,22 @@ export function blockedReadings(ids: string[], vcenter: string, target: string, 
     out.push({ id, kind: m[1] as Reading['kind'], name, target: m[1] === 'host' ? name : m[1] === 'vm' ? '' : target, reachable: false, error: why, metrics: {}, blockedBy: `vcenter/${vcenter}` });
   }
   return out;
+}
+
+/**
+ * Devices known from the last poll (of the kinds polled now) that are gone from the inventory. A VM
+ * deleted in vCenter is dropped from the state, not alerted as down. When more than half of a kind
+ * (and more than 10) vanish at once, that is more likely lost permissions or a broken view than a
+ * mass deletion: those are withheld (kept in the state, not read) and reported instead.
+ */
+export function goneDevices(before: string[], seen: Set<string>, kinds: Set<string>): { removed: string[]; withheld: string[] } {
+  const removed: string[] = [];
+  const withheld: string[] = [];
+  for (const kind of kinds) {
+    const known = before.filter((id) => id.startsWith(`${kind}/`));
+    const gone = known.filter((id) => !seen.has(id));
+    if (gone.length > 10 && gone.length > known.length / 2) withheld.push(...gone);
+    else removed.push(...gone);
+  }
+  return { removed, withheld };
 }

@@ -13,6 +13,10 @@ function colour(c: string | null | undefined): RuleSeverity {
   return 'ok';
 }
 
+function rankOf(c: string | null | undefined): number {
+  return c === 'red' ? 2 : c === 'yellow' ? 1 : 0;
+}
+
 const hostRules: RuleDef<HostMetrics>[] = [
   {
     name: 'power',
@@ -48,10 +52,14 @@ const hostRules: RuleDef<HostMetrics>[] = [
     description: 'overallStatus or hardware health (runtime.healthSystemRuntime) red (critical) or yellow (warning)',
     defaults: { enabled: true },
     check: (m): Observation => {
+      const hw = m.health?.overall ?? null;
+      const storage = m.health?.storage ?? null;
+      // hardware health is the worst of all sensors, storage included: name it only when something
+      // besides storage makes it worse, so that one degraded disk is not reported twice
       const parts: Array<[string, string | null]> = [
         ['overall status', m.overallStatus],
-        ['hardware health', m.health?.overall ?? null],
-        ['storage health', m.health?.storage ?? null],
+        ['hardware health', rankOf(hw) > rankOf(storage) ? hw : null],
+        ['storage health', storage],
       ];
       let state: RuleSeverity = 'ok';
       const msgs: string[] = [];
