@@ -51,7 +51,8 @@ class StateAdapter implements Adapter<StateFile> {
       await copyFile(this.file, `${this.file}.v${this.migratedFrom}.bak`).catch(() => {});
       this.migratedFrom = null;
     }
-    await writeFileAtomic(this.file, JSON.stringify(data, null, 1) + '\n');
+    // compact: with thousands of VMs the file is megabytes, and `status --json` is the readable view
+    await writeFileAtomic(this.file, JSON.stringify(data) + '\n');
   }
 }
 

@@ -23,9 +23,13 @@ export function reachableRule(kind: DeviceKind): RuleDef {
   };
 }
 
-/** The rules of a kind, `reachable` first. */
-export function rulesFor(kind: DeviceKind): RuleDef[] {
-  return [reachableRule(kind), ...ALL.filter((r) => r.kind === kind)];
+const BY_KIND = new Map<DeviceKind, RuleDef[]>();
+
+/** The rules of a kind, `reachable` first. Built once per kind: evaluate() asks for every device. */
+export function rulesFor(kind: DeviceKind): readonly RuleDef[] {
+  let defs = BY_KIND.get(kind);
+  if (!defs) BY_KIND.set(kind, (defs = [reachableRule(kind), ...ALL.filter((r) => r.kind === kind)]));
+  return defs;
 }
 
 export const KINDS: DeviceKind[] = ['printer', 'vcenter', 'host', 'vm', 'datastore', 'service'];
