@@ -160,7 +160,8 @@ describe('own fixtures', () => {
         errors: [],
       });
       assert.ok(lines.some((l) => l.startsWith('[snmp slow] timeout after 800ms (0 retries) (walk prtMarkerSuppliesTable')), lines.join('\n'));
-      assert.ok(elapsed >= 750 && elapsed < 2500, `took ${elapsed} ms`);
+      // upper bound only loose: it tells one timeout from several in a row, on a loaded 2-core machine too
+      assert.ok(elapsed >= 750 && elapsed < 3200, `took ${elapsed} ms`);
     });
   }
 });
@@ -204,8 +205,8 @@ describe('unreachable and refused printers', () => {
     assert.equal(byName['dead'].target, `127.0.0.1:${dead}`);
     assert.deepEqual(byName['live-1'].metrics, OWN_EXPECTED['colour-laser']);
     assert.deepEqual(byName['live-2'].metrics, OWN_EXPECTED['inkjet-eom']);
-    // one timeout for all three dead ones (they run side by side), and the live ones finish long before
-    assert.ok(elapsed >= 950 && elapsed < 1900, `took ${elapsed} ms`);
+    // one timeout for all three dead ones (they run side by side: in a row would be ≥ 3 s), and the live ones finish long before
+    assert.ok(elapsed >= 950 && elapsed < 2900, `took ${elapsed} ms`);
     const firstDead = Math.min(...['dead', 'bad-community', 'dead-v3'].map((n) => stamp.get(n)));
     assert.ok(firstDead >= 950, JSON.stringify([...stamp]));
     assert.ok(stamp.get('live-1') < firstDead && stamp.get('live-2') < firstDead, JSON.stringify([...stamp]));
@@ -217,7 +218,7 @@ describe('unreachable and refused printers', () => {
     const [r] = await collectPrinters([printer('dead', community('1', 'x'), { port: await deadPort(), timeoutMs: 500, retries: 1 })], { concurrency: 1 });
     const elapsed = Date.now() - t0;
     assert.equal(r.error, '[snmp dead] timeout after 500ms (1 retry)');
-    assert.ok(elapsed >= 950 && elapsed < 1900, `took ${elapsed} ms`);
+    assert.ok(elapsed >= 950 && elapsed < 2900, `took ${elapsed} ms`);
   });
 
   test('SNMPv3: a wrong auth key or an unknown user is "authentication failed", at once; an unknown context is a timeout; no key in any message', async () => {
@@ -241,7 +242,7 @@ describe('unreachable and refused printers', () => {
         [false, '[snmp unknown-context] timeout after 1s (0 retries)'],
       ],
     );
-    assert.ok(Date.now() - t0 < 1900);
+    assert.ok(Date.now() - t0 < 2900, 'all three side by side: one timeout, not three');
     const all = JSON.stringify(readings) + lines.join('\n');
     for (const secret of ['not-the-auth-key', V3_USERS.authPriv.priv.key, V3_USERS.authPriv.auth.key]) assert.ok(!all.includes(secret), secret);
   });
