@@ -60,12 +60,48 @@ export interface TableOptions {
   width?: number;
 }
 
+/** Display width of a cell: ANSI colour codes take no room (wide characters are rare in these tables). */
+function visibleWidth(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return Math.max(0, ...s.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => [...l].length));
+}
+
+/**
+ * Column widths that fit the terminal. When the natural table is wider than `width`, the free-text
+ * columns (`flexible`: Problems, Note) give way first, down to 20 characters; then the widest of all
+ * columns, never below 8. Their cells wrap. Null: the table fits (or no terminal): natural widths.
+ */
+export function fitColumns(rows: string[][], width: number | undefined, flexible: number[] = []): number[] | null {
+  if (!width || !rows.length) return null;
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => visibleWidth(r[i] ?? ''))) + 2); // + padding
+  const total = () => w.reduce((a, b) => a + b, 0) + w.length + 1; // + borders
+  if (total() <= width) return null;
+  const shrink = (cols: number[], min: number) => {
+    while (total() > width) {
+      const candidates = cols.filter((i) => w[i] > min);
+      if (!candidates.length) return;
+      const widest = candidates.reduce((a, b) => (w[b] > w[a] ? b : a));
+      w[widest]--;
+    }
+  };
+  shrink(flexible, 20);
+  shrink(w.map((_, i) => i), 8);
+  return w;
+}
+
 export function renderKindTable(kind: DeviceKind, views: DeviceView[], opts: TableOptions): string {
   const spec = KIND_COLUMNS[kind] ?? { title: kind, columns: [] };
   const c = opts.chalk;
   const headers = ['Device', 'State', ...spec.columns.map((x) => x.header), 'Problems', 'Age'];
   const anyNote = views.some((v) => noteOf(v, opts.now));
   if (anyNote) headers.push('Note');
+  const rows = views.map((v) => {
+    const problems = v.problems.map((p) => clean(p.message)).join('; ');
+    const row = [clean(v.name), stateCell(c, v), ...spec.columns.map((col) => clean(col.value(v, opts.now))), problems, formatAge(v.lastSeen, opts.now)];
+    if (anyNote) row.push(clean(noteOf(v, opts.now)));
+    return row;
+  });
+  const colWidths = fitColumns([headers, ...rows], opts.width, [headers.indexOf('Problems'), headers.indexOf('Note')].filter((i) => i >= 0));
   const table = new Table({
     head: headers.map((h) => c.bold(h)),
     style: { head: [], border: [] },
@@ -73,13 +109,9 @@ export function renderKindTable(kind: DeviceKind, views: DeviceView[], opts: Tab
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     wordWrap: true,
     wrapOnWordBoundary: true,
+    ...(colWidths ? { colWidths } : {}),
   });
-  for (const v of views) {
-    const problems = v.problems.map((p) => clean(p.message)).join('; ');
-    const row = [clean(v.name), stateCell(c, v), ...spec.columns.map((col) => clean(col.value(v, opts.now))), problems, formatAge(v.lastSeen, opts.now)];
-    if (anyNote) row.push(clean(noteOf(v, opts.now)));
-    table.push(row);
-  }
+  for (const row of rows) table.push(row);
   return `${c.bold(spec.title)}\n${table.toString()}`;
 }
 
