@@ -2,6 +2,7 @@
 // line:column. It collects all errors instead of stopping at the first. No I/O: the environment and
 // secret-file reader are injected.
 import { isMap, isScalar, isSeq, type LineCounter, type Node, type Pair } from 'yaml';
+import { clean } from '../render/sanitize.js';
 
 export interface ConfigIssue {
   path: string;
@@ -29,12 +30,13 @@ function pos(ctx: Ctx, node: YNode): { line: number; col: number } {
 }
 
 export function fail(ctx: Ctx, node: YNode, path: string, message: string): undefined {
-  ctx.errors.push({ path: path || '(top)', ...pos(ctx, node), message });
+  // messages quote the offending value: a CR/LF or escape in it must not reach the terminal raw
+  ctx.errors.push({ path: clean(path) || '(top)', ...pos(ctx, node), message: clean(message) });
   return undefined;
 }
 
 export function warn(ctx: Ctx, node: YNode, path: string, message: string): void {
-  ctx.warnings.push({ path: path || '(top)', ...pos(ctx, node), message });
+  ctx.warnings.push({ path: clean(path) || '(top)', ...pos(ctx, node), message: clean(message) });
 }
 
 export function join(path: string, key: string | number): string {

@@ -199,3 +199,9 @@ test('the commented examples in monitor.config.yaml validate once uncommented (e
   assert.equal(cfg.vcenters[0].keepSession, false);
   assert.equal(cfg.vcenters[0].pageSize, 1000);
 });
+
+test('a bad value with CR/LF or escapes is quoted with them made visible, never raw', () => {
+  const errs = errorsOf('printers:\n  - { name: "a\\r\\nb\\u001b[31m", address: h, snmp: { version: 1, community: c } }\n');
+  assert.match(errs.join('\n'), /"a\\x0d\\x0ab\\x1b\[31m" is not a valid name/);
+  assert.ok(!errs.join('\n').includes('\x1b'));
+});
