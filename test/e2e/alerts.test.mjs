@@ -105,6 +105,23 @@ test('a printer running out of toner gives one email; the next poll sends nothin
   assert.equal(mail.received.length, 2);
 });
 
+test('with email configured, poll prints only trouble with the emails (cron mails no duplicate); --verbose shows the changes', async () => {
+  agents[1].setErrors([0x00, 0x20], 2); // outputNearFull: not an alert by default, so nothing changes
+  const quiet = await poll();
+  assert.equal(quiet.stdout, '');
+  mail.mode = '451';
+  agents[0].setLevel(1, 2);
+  const deferred = await poll();
+  assert.match(deferred.stdout, /email deferred, retried at the next poll/);
+  assert.ok(!deferred.stdout.includes('→'), 'no transition lines: the email will carry them');
+  mail.mode = 'ok';
+  const verbose = await cli(['poll', '--verbose', '--config', config]);
+  assert.match(verbose.stdout, /email sent: /);
+  agents[0].setLevel(1, 95);
+  const v2 = await cli(['poll', '--verbose', '--config', config]);
+  assert.match(v2.stdout, /printer\/reception: critical → ok/);
+});
+
 test('with the mail server answering 451 for three polls, the email arrives once on the fourth, and never again', async () => {
   const before = mail.received.length;
   mail.mode = '451';

@@ -58,8 +58,11 @@ export async function pollCommand(g: GlobalOptions, what: string[], opts: { verb
   const result = await pollWithProgress(config, what, (line) => logs.push(line));
   const out: string[] = [];
   for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
-  out.push(...transitionLines(result.transitions, c));
-  if (result.delivery) out.push(...result.delivery.lines);
+  // Cron mails whatever a job prints. Without email: the changes are the news, printed. With email: the
+  // emails carry the news, and the output is kept for trouble with the emails themselves.
+  const byEmail = config.email !== null;
+  if (!byEmail || opts.verbose) out.push(...transitionLines(result.transitions, c));
+  if (result.delivery) out.push(...result.delivery.lines.filter((l) => opts.verbose || !l.startsWith('email sent:')));
   if (opts.verbose) {
     for (const r of result.readings) out.push(`  ${clean(r.id)} ${r.reachable ? 'read' : `unreachable: ${clean(r.error)}`}`);
     out.push(...logs.map((l) => `  ${clean(l)}`));
