@@ -289,6 +289,16 @@ function maintenanceWindow(ctx: Ctx, node: YNode, path: string): WindowSpec | un
   return { name: w.name, devices: w.devices, days: w.days, fromMin: w.fromMin, toMin: w.toMin, timezone: w.timezone, reason: w.reason };
 }
 
+/** A list of named entries (printers, vcenters, windows): each parsed, a repeated name is an error at it. */
+function namedList<T extends { name: string }>(ctx: Ctx, node: YNode, path: string, what: string, into: T[], parse: (item: YNode, path: string) => T | undefined): void {
+  list(ctx, node, path, (item, q) => {
+    const entry = parse(item, q);
+    if (!entry) return;
+    if (into.some((x) => x.name === entry.name)) fail(ctx, item, join(q, 'name'), `duplicate ${what} name "${entry.name}"`);
+    else into.push(entry);
+  });
+}
+
 /** Validate a parsed YAML document into a Config. Errors and warnings are collected in ctx. */
 export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string): Config {
   const root = doc.contents as YNode;
@@ -319,32 +329,10 @@ export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string):
     defaults: (n, p) => (cfg.defaults = netDefaults(ctx, n, p)),
     thresholds: (n, p) => (cfg.thresholds = thresholds(ctx, n, p)),
     // devices need the defaults, which may come later in the file
-    printers: (n, p) =>
-      deferred.push(() =>
-        list(ctx, n, p, (item, q) => {
-          const pr = printer(ctx, item, q, cfg.defaults);
-          if (!pr) return;
-          if (cfg.printers.some((x) => x.name === pr.name)) fail(ctx, item, join(q, 'name'), `duplicate printer name "${pr.name}"`);
-          else cfg.printers.push(pr);
-        }),
-      ),
-    vcenters: (n, p) =>
-      deferred.push(() =>
-        list(ctx, n, p, (item, q) => {
-          const vc = vcenterEntry(ctx, item, q, cfg.defaults);
-          if (!vc) return;
-          if (cfg.vcenters.some((x) => x.name === vc.name)) fail(ctx, item, join(q, 'name'), `duplicate vcenter name "${vc.name}"`);
-          else cfg.vcenters.push(vc);
-        }),
-      ),
+    printers: (n, p) => deferred.push(() => namedList(ctx, n, p, 'printer', cfg.printers, (item, q) => printer(ctx, item, q, cfg.defaults))),
+    vcenters: (n, p) => deferred.push(() => namedList(ctx, n, p, 'vcenter', cfg.vcenters, (item, q) => vcenterEntry(ctx, item, q, cfg.defaults))),
     email: (n, p) => (cfg.email = emailSection(ctx, n, p) ?? null),
-    maintenance: (n, p) =>
-      list(ctx, n, p, (item, q) => {
-        const w = maintenanceWindow(ctx, item, q);
-        if (!w) return;
-        if (cfg.maintenance.some((x) => x.name === w.name)) fail(ctx, item, join(q, 'name'), `duplicate maintenance window name "${w.name}"`);
-        else cfg.maintenance.push(w);
-      }),
+    maintenance: (n, p) => namedList(ctx, n, p, 'maintenance window', cfg.maintenance, (item, q) => maintenanceWindow(ctx, item, q)),
   });
   for (const f of deferred) f();
   return cfg;
