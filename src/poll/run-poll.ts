@@ -86,7 +86,8 @@ export function viewsOf(state: StateFile, config: Config, collectors: Collector[
   return out;
 }
 
-function appendEvents(state: StateFile, events: LogEvent[], max: number): void {
+/** Append to the bounded event log (oldest dropped first). Every writer of events goes through here. */
+export function appendEvents(state: StateFile, events: LogEvent[], max: number): void {
   state.events.push(...events);
   if (state.events.length > max) state.events.splice(0, state.events.length - max);
 }

@@ -5,7 +5,7 @@ import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
 import { parseDuration } from '../../config/validate.js';
 import { openState, readState } from '../../state/store.js';
-import { viewsOf } from '../../poll/run-poll.js';
+import { appendEvents, viewsOf } from '../../poll/run-poll.js';
 import { COLLECTORS } from '../../poll/sources.js';
 import { activeOverride, matchesGlob } from '../../core/overrides.js';
 import type { Override } from '../../core/types.js';
@@ -87,7 +87,7 @@ export async function overrideSet(
     const o: Override = { state: opts.state as Override['state'], reason: opts.reason!.trim(), by: whoAmI(), since: now.toISOString(), until: until ? until.toISOString() : null };
     for (const id of hit) {
       state.overrides[id] = o;
-      state.events.push({ at: o.since, type: 'override-set', device: id, message: `${o.state} by ${o.by} until ${o.until ?? 'cleared'}: ${o.reason}` });
+      appendEvents(state, [{ at: o.since, type: 'override-set', device: id, message: `${o.state} by ${o.by} until ${o.until ?? 'cleared'}: ${o.reason}` }], config.eventLogSize);
     }
     return hit;
   });
@@ -103,7 +103,7 @@ export async function overrideClear(g: GlobalOptions, pattern: string, now = new
     for (const id of ids) {
       const o = state.overrides[id];
       delete state.overrides[id];
-      state.events.push({ at: now.toISOString(), type: 'override-cleared', device: id, message: `${o.state} (${o.reason}) cleared by ${whoAmI()}` });
+      appendEvents(state, [{ at: now.toISOString(), type: 'override-cleared', device: id, message: `${o.state} (${o.reason}) cleared by ${whoAmI()}` }], config.eventLogSize);
     }
     return ids;
   });
@@ -136,7 +136,7 @@ export async function ackCommand(g: GlobalOptions, id: string, opts: { reason?: 
     if (!view) throw new ConfigError(`"${id}" is not a device in the config or the last inventory`);
     if (view.realState === 'ok') throw new ConfigError(`${id} is ok: there is no problem to acknowledge`);
     state.acks[id] = { reason: opts.reason!.trim(), by: whoAmI(), since: now.toISOString() };
-    state.events.push({ at: now.toISOString(), type: 'ack', device: id, message: `acknowledged by ${whoAmI()}: ${opts.reason!.trim()}` });
+    appendEvents(state, [{ at: now.toISOString(), type: 'ack', device: id, message: `acknowledged by ${whoAmI()}: ${opts.reason!.trim()}` }], config.eventLogSize);
   });
   process.stdout.write(`${id}: acknowledged — no reminders until it recovers\n`);
   return 0;
