@@ -1,0 +1,36 @@
+// The numbers a device exposes: one list per device, declared by its source, and used by every output
+// that shows figures without knowing the kind (Nagios perfdata, OpenMetrics, history, the HTML page). PURE.
+import type { Level } from './types.js';
+
+/**
+ * Units follow the Nagios plugin guidelines, which OpenMetrics can map to base units:
+ * ''  a plain number (a count of pages, jobs), '%' percent 0–100, 's' seconds, 'B' bytes,
+ * 'c' a continuous counter (only ever grows, e.g. a page count), 'C' degrees Celsius.
+ */
+export type NumberUnit = '' | '%' | 's' | 'B' | 'c' | 'C';
+
+export interface DeviceNumber {
+  /**
+   * The family, snake_case, the same for every device of a kind that has it:
+   * `supply_percent`, `page_count`, `cpu_percent`, `latency_seconds`. An output prefixes it
+   * (`simplemon_<kind>_<name>` in OpenMetrics) and adds `labels`.
+   */
+  name: string;
+  /** What tells two numbers of one family on one device apart, e.g. `{ supply: 'black toner' }`. */
+  labels?: Record<string, string>;
+  /**
+   * Unique on its device, short, snake_case: `black_toner`, `cpu`, `disk_c`. The key in history and
+   * the label in Nagios perfdata.
+   */
+  key: string;
+  /** For people: `black toner`, `CPU`. */
+  title: string;
+  /** null: the device reports the number but has no value now (e.g. toner level unknown). */
+  value: number | null;
+  unit: NumberUnit;
+  /** The thresholds in force for this number (from the rule that watches it), if any. */
+  warning?: Level | null;
+  critical?: Level | null;
+  min?: number | null;
+  max?: number | null;
+}
