@@ -79,10 +79,10 @@ console.log(JSON.stringify({ ...r.stats, readings: r.readings.length }));
     writeFileSync(
       pipeScript,
       `import { readFileSync } from 'node:fs';
-import { runPoll } from ${dist('poll/run-poll.js')};
+import { runPoll } from ${dist('app/run-poll.js')};
 import { openState } from ${dist('state/store.js')};
 import { parseConfig } from ${dist('config/load.js')};
-import { vcenterCollector } from ${dist('collectors/vcenter/collect-vcenters.js')};
+import { vcenterCollector } from ${dist('sources/vcenter/collect.js')};
 const file = process.argv[2];
 const config = parseConfig(readFileSync(file, 'utf8'), file);
 await runPoll(config, { collectors: [vcenterCollector], openStore: () => openState(config.stateFile, { lockTimeoutMs: 60000, command: 'poll' }), now: () => new Date(), log: () => {} }, ['hosts', 'vms']);

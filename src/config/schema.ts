@@ -6,7 +6,7 @@ import type { DeviceKind, Level } from '../core/types.js';
 import type { WindowSpec } from '../core/overrides.js';
 import type { RuleInput } from '../core/rule.js';
 import { KINDS, rulesFor } from '../core/rules/index.js';
-import { vcenterEntry } from './vcenter-schema.js';
+import { vcenterEntry } from '../sources/vcenter/config.js';
 import { emailSection } from './email-schema.js';
 import { bool, duration, entries, fail, fields, join, list, num, oneOf, secret, str, type Ctx, type YNode } from './validate.js';
 

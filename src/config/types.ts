@@ -1,7 +1,7 @@
 // The typed configuration after validation (YAML kebab-case keys mapped to camelCase in schema.ts).
 import type { DeviceKind } from '../core/types.js';
 import type { RuleInput } from '../core/rule.js';
-import type { VcenterConfig } from './vcenter-schema.js';
+import type { VcenterConfig } from '../sources/vcenter/config.js';
 import type { EmailConfig } from './email-schema.js';
 import type { WindowSpec } from '../core/overrides.js';
 

@@ -5,8 +5,8 @@ import type { DeviceKind } from '../core/types.js';
 import type { DeviceView } from '../core/view.js';
 import { clean } from './sanitize.js';
 import { paintState } from './style.js';
-import { printerColumns } from './columns-printer.js';
-import { vsphereKindColumns } from './columns-vsphere.js';
+import { printerColumns } from '../sources/printers/columns.js';
+import { vsphereKindColumns } from '../sources/vcenter/columns.js';
 
 export interface Column {
   header: string;

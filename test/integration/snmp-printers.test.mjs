@@ -21,7 +21,7 @@ import { createSocket } from 'node:dgram';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSnmpsim, V3_USERS } from '../helpers/snmpsim.mjs';
-import { collectPrinters } from '../../dist/collectors/snmp/collect-printers.js';
+import { collectPrinters } from '../../dist/sources/printers/collect.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'snmp');

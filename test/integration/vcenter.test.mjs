@@ -3,12 +3,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { collectVcenter, vcenterCollector } from '../../dist/collectors/vcenter/collect-vcenters.js';
+import { collectVcenter, vcenterCollector } from '../../dist/sources/vcenter/collect.js';
 import { evaluate, problemsOf } from '../../dist/core/evaluate.js';
 import { resolveRule } from '../../dist/core/rule.js';
 import { rulesFor } from '../../dist/core/rules/index.js';
 import { referenceRead, startVcsim, vcConfig } from '../helpers/vcsim.mjs';
-import { runPoll, viewsOf } from '../../dist/poll/run-poll.js';
+import { runPoll, viewsOf } from '../../dist/app/run-poll.js';
 import { openState } from '../../dist/state/store.js';
 import { parseConfig } from '../../dist/config/load.js';
 import { cli } from '../helpers/cli.mjs';

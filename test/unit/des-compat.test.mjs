@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { desCipher, desEncrypt, desDecrypt } from '../../dist/collectors/snmp/des-compat.js';
+import { desCipher, desEncrypt, desDecrypt } from '../../dist/protocols/snmp/des-compat.js';
 
 test('desCipher() computes single DES: the FIPS 46 known answer', () => {
   const c = desCipher(false, Buffer.from('133457799BBCDFF1', 'hex'), Buffer.alloc(8));

@@ -1,4 +1,4 @@
-// The printer mapping (src/collectors/snmp/printer-mib.ts) on hand-written varbinds: percent rules,
+// The printer mapping (src/sources/printers/printer-mib.ts) on hand-written varbinds: percent rules,
 // error-state bits, odd agent data (wrong types, truncated values, missing columns); then
 // collectPrinters() with fake sessions: concurrency, partial failures, no secrets in errors.
 import test, { describe } from 'node:test';
@@ -16,9 +16,9 @@ import {
   toPrinterMetrics,
   textValue,
   intValue,
-} from '../../dist/collectors/snmp/printer-mib.js';
-import { collectPrinters } from '../../dist/collectors/snmp/collect-printers.js';
-import { describeTimeout, compareOids, scrub, SnmpError } from '../../dist/collectors/snmp/session.js';
+} from '../../dist/sources/printers/printer-mib.js';
+import { collectPrinters } from '../../dist/sources/printers/collect.js';
+import { describeTimeout, compareOids, scrub, SnmpError } from '../../dist/protocols/snmp/session.js';
 
 // --- varbind builders ---------------------------------------------------------------------------
 const int = (oid, value, type = 'integer') => ({ oid, type, value });
@@ -560,7 +560,7 @@ describe('collectPrinters() with fake sessions', () => {
 });
 
 test('loading the collector does not load net-snmp (it is imported when a session opens)', () => {
-  const url = new URL('../../dist/collectors/snmp/collect-printers.js', import.meta.url).href;
+  const url = new URL('../../dist/sources/printers/collect.js', import.meta.url).href;
   const out = execFileSync(
     process.execPath,
     ['--input-type=module', '-e', `import { createRequire } from 'node:module'; await import(${JSON.stringify(url)}); const r = createRequire(${JSON.stringify(url)}); console.log(Object.keys(r.cache).filter((k) => k.includes('net-snmp')).length);`],
@@ -570,7 +570,7 @@ test('loading the collector does not load net-snmp (it is imported when a sessio
 });
 
 test('pollOrder(): printers unreachable last time go first, the rest keep config order', async () => {
-  const { pollOrder } = await import('../../dist/collectors/snmp/index.js');
+  const { pollOrder } = await import('../../dist/sources/printers/index.js');
   const ps = ['a', 'b', 'c', 'd'].map((n) => ({ id: `printer/${n}`, name: n }));
   assert.deepEqual(pollOrder(ps, ['printer/c', 'printer/x']).map((p) => p.name), ['c', 'a', 'b', 'd']);
   assert.deepEqual(pollOrder(ps, undefined).map((p) => p.name), ['a', 'b', 'c', 'd']);

@@ -17,15 +17,15 @@ import {
   toNum,
   toPropertySet,
   typeOf,
-} from '../../dist/collectors/vcenter/map.js';
-import { inventorySpec } from '../../dist/collectors/vcenter/inventory.js';
-import { describeError } from '../../dist/collectors/vcenter/session.js';
+} from '../../dist/sources/vcenter/map.js';
+import { inventorySpec } from '../../dist/sources/vcenter/inventory.js';
+import { describeError } from '../../dist/protocols/soap/session.js';
 import { evaluate, problemsOf } from '../../dist/core/evaluate.js';
 import { resolveRule } from '../../dist/core/rule.js';
 import { rulesFor } from '../../dist/core/rules/index.js';
 import { parseConfig } from '../../dist/config/load.js';
-import { hostColumns, vmColumns, datastoreColumns, fmtBytes } from '../../dist/render/columns-vsphere.js';
-import { envelopeContent, isRetrieveResult, parseXml } from '../../dist/collectors/vcenter/xml.js';
+import { hostColumns, vmColumns, datastoreColumns, fmtBytes } from '../../dist/sources/vcenter/columns.js';
+import { envelopeContent, isRetrieveResult, parseXml } from '../../dist/protocols/soap/xml.js';
 import soap from 'soap';
 
 const fixture = (name) => JSON.parse(readFileSync(new URL(`../fixtures/vcenter/${name}`, import.meta.url), 'utf8'));

@@ -2,8 +2,8 @@
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
 import { openState } from '../../state/store.js';
-import { runPoll, type PollResult } from '../../poll/run-poll.js';
-import { COLLECTORS } from '../../poll/sources.js';
+import { runPoll, type PollResult } from '../../app/run-poll.js';
+import { COLLECTORS } from '../../sources/index.js';
 import { makeChalk, paintState, useColor } from '../../render/style.js';
 import { clean } from '../../render/sanitize.js';
 import type { Config } from '../../config/types.js';

@@ -2,8 +2,8 @@
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
 import { readState } from '../../state/store.js';
-import { viewsOf } from '../../poll/run-poll.js';
-import { COLLECTORS } from '../../poll/sources.js';
+import { viewsOf } from '../../app/run-poll.js';
+import { COLLECTORS } from '../../sources/index.js';
 import { renderStatus, statusJson } from '../../render/status.js';
 import { makeChalk, useColor } from '../../render/style.js';
 import { ConfigError } from '../../util/errors.js';

@@ -1,8 +1,8 @@
 // The registry of rules per device kind. A new source adds its file here. PURE.
 import type { DeviceKind } from '../types.js';
 import type { RuleDef } from '../rule.js';
-import { printerRules } from './printer.js';
-import { vsphereRules } from './vsphere.js';
+import { printerRules } from '../../sources/printers/rules.js';
+import { vsphereRules } from '../../sources/vcenter/rules.js';
 
 const ALL: RuleDef[] = [...printerRules, ...vsphereRules];
 

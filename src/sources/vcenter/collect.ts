@@ -9,14 +9,14 @@
 //   | unreachable, login failed,    | unreachable + reason  | every device known from the last good poll (memory):      |
 //   | fault, timeout, bad answer    |                       | reachable false, blockedBy vcenter/<vc> (stays unknown)   |
 import type { Config } from '../../config/types.js';
-import type { VcenterConfig } from '../../config/vcenter-schema.js';
+import type { VcenterConfig } from './config.js';
 import type { DeviceKind, Reading } from '../../core/types.js';
 import type { RuleInput } from '../../core/rule.js';
-import type { CollectContext, CollectResult, Collector, ConfiguredDevice, DeviceThresholds } from '../../poll/collector.js';
+import type { CollectContext, CollectResult, Collector, ConfiguredDevice, DeviceThresholds } from '../types.js';
 import { readInventory } from './inventory.js';
 import { blockedReadings, goneDevices, hostIsDown, mapInventory, toStr, vcenterReading } from './map.js';
 import { queryHostPerf } from './perf.js';
-import { VimSession, type Mor, type VcenterMemory } from './session.js';
+import { VimSession, type Mor, type VcenterMemory } from '../../protocols/soap/session.js';
 
 export const VCENTER_TARGETS = ['hosts', 'vms', 'datastores'] as const;
 

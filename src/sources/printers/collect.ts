@@ -4,9 +4,9 @@
 // request, and never holds up the others.
 import type { PrinterConfig } from '../../config/types.js';
 import type { Reading } from '../../core/types.js';
-import type { PrinterMetrics } from '../../core/metrics.js';
+import type { PrinterMetrics } from './metrics.js';
 import { OID, printerDeviceIndex, toPrinterMetrics, type PrinterRaw, type RawVarbind } from './printer-mib.js';
-import { openSession, scrub, snmpSecrets, SnmpError, type SnmpSession, type SnmpTarget } from './session.js';
+import { openSession, scrub, snmpSecrets, SnmpError, type SnmpSession, type SnmpTarget } from '../../protocols/snmp/session.js';
 
 export interface CollectPrintersOptions {
   /** Printers polled at the same time (config `defaults.concurrency`). */

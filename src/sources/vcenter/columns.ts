@@ -1,7 +1,7 @@
 // Host, VM, datastore and vCenter columns of the status table (`status hosts|vms|datastores`).
 // The lead's renderer takes them per kind: KIND_COLUMNS.host = { title: 'Hosts', columns: hostColumns } …
-import type { Column } from './status.js';
-import type { DatastoreMetrics, HostMetrics, VcenterMetrics, VmMetrics } from '../core/vsphere-metrics.js';
+import type { Column } from '../../render/status.js';
+import type { DatastoreMetrics, HostMetrics, VcenterMetrics, VmMetrics } from './metrics.js';
 
 type WithMetrics = { metrics: Record<string, unknown>; blockedBy?: string | null };
 

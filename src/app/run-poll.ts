@@ -6,7 +6,7 @@ import { resolveRule } from '../core/rule.js';
 import { rulesFor } from '../core/rules/index.js';
 import { viewDevice, type DeviceView } from '../core/view.js';
 import { activeOverride, activeWindow } from '../core/overrides.js';
-import type { Collector, DeviceThresholds } from './collector.js';
+import type { Collector, DeviceThresholds } from '../sources/types.js';
 import type { Notifier, DeliveryReport } from '../notify/notifier.js';
 import type { StateStore } from '../state/store.js';
 import type { StateFile } from '../state/types.js';

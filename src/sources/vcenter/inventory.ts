@@ -3,7 +3,7 @@
 // ids are looked up by name without another round trip), following the token with
 // ContinueRetrievePropertiesEx. Round trips grow with pages only, never with the number of objects.
 import { compactPropertySet, toArray, toPropertySet, DATASTORE_PROPS, HOST_BASE_PROPS, HOST_PROPS, VM_PROPS, type PropertySet } from './map.js';
-import { VcenterError, type Mor, type VimSession } from './session.js';
+import { VcenterError, type Mor, type VimSession } from '../../protocols/soap/session.js';
 
 export interface InventoryWanted {
   hosts: boolean;

@@ -2,9 +2,9 @@
 // off / standby / not connected, host CPU > 80 %, host memory > 90 %, VM CPU > 80 %, any guest disk
 // < 10 % free, datastore < 10 % free — all critical. vCenter reachability is the generic `reachable`
 // rule (critical for kind vcenter). PURE.
-import type { DatastoreMetrics, HostMetrics, VmMetrics } from '../vsphere-metrics.js';
-import type { Observation, RuleDef } from '../rule.js';
-import type { RuleSeverity } from '../types.js';
+import type { DatastoreMetrics, HostMetrics, VmMetrics } from './metrics.js';
+import type { Observation, RuleDef } from '../../core/rule.js';
+import type { RuleSeverity } from '../../core/types.js';
 
 /** Health colours as severities: red is critical, yellow a warning; gray/unknown say nothing. */
 function colour(c: string | null | undefined): RuleSeverity {

@@ -9,7 +9,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import type { Client } from 'soap';
-import type { VcenterConfig } from '../../config/vcenter-schema.js';
+import type { VcenterConfig } from '../../sources/vcenter/config.js';
 import { envelopeContent, isRetrieveResult } from './xml.js';
 
 /** A managed object reference as the soap package reads and writes it. */

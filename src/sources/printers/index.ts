@@ -1,5 +1,5 @@
 // The printer source as a Collector. Light: net-snmp is loaded only when collect() runs.
-import type { Collector, DeviceThresholds } from '../../poll/collector.js';
+import type { Collector, DeviceThresholds } from '../types.js';
 import type { Reading } from '../../core/types.js';
 import type { PrinterConfig } from '../../config/types.js';
 
@@ -22,7 +22,7 @@ export const printerCollector: Collector & DeviceThresholds = {
   thresholdsFor: (config, id) => config.printers.find((p) => p.id === id)?.thresholds,
   async collect(ctx) {
     if (!ctx.config.printers.length) return { readings: [] };
-    const { collectPrinters } = await import('./collect-printers.js');
+    const { collectPrinters } = await import('./collect.js');
     const ordered = pollOrder(ctx.config.printers, ctx.memory.unreachable);
     const readings: Reading[] = await collectPrinters(ordered, { concurrency: ctx.config.defaults.concurrency, log: ctx.log });
     ctx.memory.unreachable = readings.filter((r) => !r.reachable).map((r) => r.id);

@@ -4,7 +4,7 @@
 // arrays of one element as a bare object, empty arrays as an object with only `attributes`, and the
 // type attribute under whatever prefix the server chose (xsi:type, XMLSchema-instance:type).
 import type { Reading } from '../../core/types.js';
-import type { DatastoreMetrics, GpuMetrics, GuestDisk, HostMetrics, VcenterMetrics, VmMetrics } from '../../core/vsphere-metrics.js';
+import type { DatastoreMetrics, GpuMetrics, GuestDisk, HostMetrics, VcenterMetrics, VmMetrics } from './metrics.js';
 
 // ------------------------------------------------------------------------------------------------
 // value normalisation

@@ -7,7 +7,7 @@
 // does not load it. It ships no type declarations: the little of its API used here is typed below.
 import { isIP } from 'node:net';
 import type { SnmpConfig } from '../../config/types.js';
-import type { RawType, RawVarbind } from './printer-mib.js';
+import type { RawType, RawVarbind } from '../../sources/printers/printer-mib.js';
 import { installDesCompat } from './des-compat.js';
 
 // ---------------------------------------------------------------------------------------------

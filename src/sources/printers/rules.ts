@@ -1,6 +1,6 @@
 // Printer rules, defaults from the old system: toner below 20 %, printer status abnormal. PURE.
-import type { PrinterMetrics, Supply } from '../metrics.js';
-import type { RuleDef } from '../rule.js';
+import type { PrinterMetrics, Supply } from './metrics.js';
+import type { RuleDef } from '../../core/rule.js';
 
 /** Supply types that are toner or ink (RFC 3805 PrtMarkerSuppliesTypeTC names). */
 const TONER_TYPES = new Set(['toner', 'tonerCartridge', 'ink', 'inkCartridge', 'inkRibbon', 'matteToner', 'matteInk', 'solidWax', 'ribbonWax']);

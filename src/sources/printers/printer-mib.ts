@@ -2,8 +2,8 @@
 // names, and the mapping from raw varbinds to PrinterMetrics. PURE: no net-snmp, no I/O — session.ts
 // turns net-snmp's varbinds into the plain RawVarbind records below, so this file can be tested on
 // hand-written input and on recordings alike.
-import type { PrinterMetrics, Supply } from '../../core/metrics.js';
-import { ERROR_NAMES } from '../../core/rules/printer.js';
+import type { PrinterMetrics, Supply } from './metrics.js';
+import { ERROR_NAMES } from './rules.js';
 
 // ---------------------------------------------------------------------------------------------
 // OIDs

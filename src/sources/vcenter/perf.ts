@@ -1,7 +1,7 @@
 // Network and GPU figures of all hosts in ONE QueryPerf call per poll. Counter ids come from the
 // catalogue read with the inventory (they differ between servers); hosts that are down are left out.
 import { counterIndex, PERF_COUNTERS, perfSamples, type PerfSamples } from './map.js';
-import type { Mor, VimSession } from './session.js';
+import type { Mor, VimSession } from '../../protocols/soap/session.js';
 
 export interface HostPerf {
   samples: PerfSamples;

@@ -13,10 +13,10 @@
 //       thresholds:                             # overrides for this vCenter's devices, by kind
 //         host: { cpu: { above: 90 } }
 //         vm: { disk-free: { below: 5 } }
-import type { DeviceKind } from '../core/types.js';
-import type { NetDefaults, ThresholdConfig } from './types.js';
-import { bool, duration, entries, fail, fields, join, num, secret, str, warn, type Ctx, type YNode } from './validate.js';
-import { NAME_PATTERN, rulesBlock } from './schema.js';
+import type { DeviceKind } from '../../core/types.js';
+import type { NetDefaults, ThresholdConfig } from '../../config/types.js';
+import { bool, duration, entries, fail, fields, join, num, secret, str, warn, type Ctx, type YNode } from '../../config/validate.js';
+import { NAME_PATTERN, rulesBlock } from '../../config/schema.js';
 
 export interface VcenterConfig {
   name: string;

@@ -1,7 +1,7 @@
 // Printer columns of the status table.
-import type { Column } from './status.js';
-import type { PrinterMetrics } from '../core/metrics.js';
-import { isTonerOrInk, supplyLabel } from '../core/rules/printer.js';
+import type { Column } from '../../render/status.js';
+import type { PrinterMetrics } from './metrics.js';
+import { isTonerOrInk, supplyLabel } from './rules.js';
 
 /** "black toner" → "black" in a column already headed Toner / ink; "toner cartridge" stays. */
 function shortLabel(label: string): string {
