@@ -82,10 +82,10 @@ console.log(JSON.stringify({ ...r.stats, readings: r.readings.length }));
 import { runPoll } from ${dist('app/run-poll.js')};
 import { openState } from ${dist('state/store.js')};
 import { parseConfig } from ${dist('config/load.js')};
-import { vcenterCollector } from ${dist('sources/vcenter/collect.js')};
+import { vcenterSource } from ${dist('sources/vcenter/index.js')};
 const file = process.argv[2];
 const config = parseConfig(readFileSync(file, 'utf8'), file);
-await runPoll(config, { collectors: [vcenterCollector], openStore: () => openState(config.stateFile, { lockTimeoutMs: 60000, command: 'poll' }), now: () => new Date(), log: () => {} }, ['hosts', 'vms']);
+await runPoll(config, { sources: [vcenterSource], openStore: () => openState(config.stateFile, { lockTimeoutMs: 60000, command: 'poll' }), now: () => new Date(), log: () => {} }, ['hosts', 'vms']);
 `,
     );
 

@@ -3,7 +3,7 @@
 // injected readers in Ctx (password-file, ca-file).
 import { isScalar, isSeq } from 'yaml';
 import type { DeviceKind } from '../core/types.js';
-import { KINDS } from '../core/rules/index.js';
+import { KINDS } from '../sources/index.js';
 import { bool, duration, fail, fields, join, list, num, oneOf, secret, str, warn, type Ctx, type YNode } from './validate.js';
 
 export interface SmtpConfig {

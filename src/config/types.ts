@@ -1,11 +1,17 @@
 // The typed configuration after validation (YAML kebab-case keys mapped to camelCase in schema.ts).
 import type { DeviceKind } from '../core/types.js';
 import type { RuleInput } from '../core/rule.js';
-import type { VcenterConfig } from '../sources/vcenter/config.js';
 import type { EmailConfig } from './email-schema.js';
 import type { WindowSpec } from '../core/overrides.js';
 
 export type ThresholdConfig = Partial<Record<DeviceKind, Record<string, RuleInput>>>;
+
+/**
+ * The sections the sources add (`printers`, `vcenters`, …): each source declares its own field here
+ * with `declare module` beside its parser, so this file names none of them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface SourceSections {}
 
 export interface NetDefaults {
   timeoutMs: number;
@@ -13,28 +19,7 @@ export interface NetDefaults {
   concurrency: number;
 }
 
-export type SnmpConfig =
-  | { version: '1' | '2c'; community: string }
-  | {
-      version: '3';
-      user: string;
-      context: string;
-      auth: { protocol: 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512'; key: string } | null;
-      priv: { protocol: 'des' | 'aes' | 'aes256b' | 'aes256r'; key: string } | null;
-    };
-
-export interface PrinterConfig {
-  name: string;
-  id: string; // printer/<name>
-  address: string;
-  port: number;
-  snmp: SnmpConfig;
-  timeoutMs: number;
-  retries: number;
-  thresholds: Record<string, RuleInput>;
-}
-
-export interface Config {
+export interface Config extends SourceSections {
   /** Absolute path of the config file, and its folder (relative paths resolve against it). */
   file: string;
   dir: string;
@@ -43,8 +28,6 @@ export interface Config {
   eventLogSize: number;
   defaults: NetDefaults;
   thresholds: ThresholdConfig;
-  printers: PrinterConfig[];
-  vcenters: VcenterConfig[];
   email: EmailConfig | null;
   maintenance: WindowSpec[];
   /** Every secret value read from the config, so that output can be scrubbed of them. */

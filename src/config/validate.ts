@@ -233,3 +233,23 @@ function distance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
   return dp[a.length][b.length];
 }
+
+/** A device name becomes part of an id (`printer/<name>`) and of file-safe keys. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:+-]*$/;
+export const NAME_HELP = 'is not a valid name: use letters, digits and . _ @ : + - (no spaces or slashes)';
+
+/** A device's `name:` field: it becomes part of its id (`<kind>/<name>`). */
+export function deviceName(ctx: Ctx, node: YNode, path: string): string | undefined {
+  return str(ctx, node, path, { nonEmpty: true, pattern: NAME_PATTERN, patternHelp: NAME_HELP });
+}
+
+/** A list of named entries (printers, vcenters, windows): each parsed, a repeated name is an error at it. */
+export function namedList<T extends { name: string }>(ctx: Ctx, node: YNode, path: string, what: string, into: T[], parse: (item: YNode, path: string) => T | undefined): void {
+  list(ctx, node, path, (item, q) => {
+    const entry = parse(item, q);
+    if (!entry) return;
+    if (into.some((x) => x.name === entry.name)) fail(ctx, item, join(q, 'name'), `duplicate ${what} name "${entry.name}"`);
+    else into.push(entry);
+  });
+}
+

@@ -1,17 +1,22 @@
 // The evaluation core: readings + rules + previous state + clock → next state + transitions. PURE.
 import type { DeviceState, Problem, Reading, RuleSettings, RuleSeverity, RuleState, Severity, Transition, LogEvent } from './types.js';
 import { observeRule, rank, worse, type Observation, type RuleDef } from './rule.js';
-import { rulesFor } from './rules/index.js';
 
 /** Settings of every rule of a device, keyed by rule name (including `reachable`). */
 export type DeviceRules = Record<string, RuleSettings>;
+
+/** Everything evaluate() needs to know about a device's rules; the core knows no kind of its own. */
+export interface DeviceRuleSet {
+  defs: readonly RuleDef[];
+  settings: DeviceRules;
+}
 
 export interface EvaluateInput {
   now: Date;
   readings: Reading[];
   previous: Record<string, DeviceState>;
-  /** Resolved rule settings for a device. */
-  rulesOf: (reading: Reading) => DeviceRules;
+  /** A device's rules as data: their definitions (`reachable` among them) and resolved settings. */
+  rulesOf: (reading: Reading) => DeviceRuleSet;
 }
 
 export interface EvaluateOutput {
@@ -96,7 +101,8 @@ export function problemsOf(d: DeviceState, state: Severity = d.state): Problem[]
   return out;
 }
 
-function stepDevice(prevDev: DeviceState | undefined, r: Reading, rules: DeviceRules, now: string): DeviceState {
+function stepDevice(prevDev: DeviceState | undefined, r: Reading, ruleSet: DeviceRuleSet, now: string): DeviceState {
+  const rules = ruleSet.settings;
   const base = prevDev ?? blankDevice(r, now);
   const d: DeviceState = {
     ...base,
@@ -124,7 +130,7 @@ function stepDevice(prevDev: DeviceState | undefined, r: Reading, rules: DeviceR
     if (r.reachable) {
       d.lastSeen = now;
       d.metrics = r.metrics;
-      const defs: RuleDef[] = rulesFor(r.kind).filter((x) => x.name !== 'reachable');
+      const defs = ruleSet.defs.filter((x) => x.name !== 'reachable');
       const next: Record<string, RuleState> = {};
       for (const def of defs) {
         const s = rules[def.name];

@@ -34,3 +34,24 @@ export interface DeviceNumber {
   min?: number | null;
   max?: number | null;
 }
+
+/** `Black Toner (HP 410A)` → `black_toner_hp_410a`: a key or label that every output can carry as is. */
+export function numberKey(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 48) || 'value';
+}
+
+/** Make the keys of a device's numbers unique (`disk`, `disk_2`, …) in the order given. */
+export function uniqueKeys(numbers: DeviceNumber[]): DeviceNumber[] {
+  const seen = new Map<string, number>();
+  return numbers.map((n) => {
+    const count = (seen.get(n.key) ?? 0) + 1;
+    seen.set(n.key, count);
+    return count === 1 ? n : { ...n, key: `${n.key}_${count}` };
+  });
+}
+
+/** The levels of a rule in force, or none when the rule is off. */
+export function levelsOf(settings: { enabled: boolean; warning: Level | null; critical: Level | null } | undefined): Pick<DeviceNumber, 'warning' | 'critical'> {
+  if (!settings || !settings.enabled) return { warning: null, critical: null };
+  return { warning: settings.warning, critical: settings.critical };
+}

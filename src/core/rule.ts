@@ -111,3 +111,26 @@ export function observeRule(def: RuleDef, metrics: unknown, settings: RuleSettin
   if (def.measure) return observeThresholds(def.measure(metrics, settings), settings, confirmed);
   return { state: 'ok', message: null };
 }
+
+/**
+ * Reachability is tracked like a rule named `reachable`, so that it takes the same
+ * failures-before-alert / successes-before-recovery settings. Its `severity` option says what an
+ * unreachable device becomes: `unknown` (no data) for most kinds; a source declares `critical` for a
+ * device whose failure is itself the problem (a vCenter).
+ */
+export function reachableRule(kind: DeviceKind, severity: 'unknown' | 'warning' | 'critical'): RuleDef {
+  return {
+    name: 'reachable',
+    kind,
+    description: 'the device answers; after failures-before-alert failed polls it becomes `severity`',
+    defaults: { enabled: true, options: { severity } },
+    optionKeys: {
+      severity: (v) => (v === 'unknown' || v === 'warning' || v === 'critical' ? null : 'must be unknown, warning or critical'),
+    },
+  };
+}
+
+/** A kind's full rule list: `reachable` (unreachable → `unreachable`) first, then the kind's own rules. */
+export function kindRules(kind: DeviceKind, unreachable: 'unknown' | 'warning' | 'critical', rules: readonly RuleDef[]): readonly RuleDef[] {
+  return [reachableRule(kind, unreachable), ...rules];
+}

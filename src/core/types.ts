@@ -5,11 +5,12 @@ export type Severity = 'ok' | 'warning' | 'critical' | 'unknown';
 /** What a rule can observe on one poll: a rule never says "unknown" (missing data is simply ok). */
 export type RuleSeverity = 'ok' | 'warning' | 'critical';
 
-export type DeviceKind = 'printer' | 'vcenter' | 'host' | 'vm' | 'datastore' | 'service';
+/** A kind of device (`printer`, `host` …): declared by the sources, unknown to the core. */
+export type DeviceKind = string;
 
 /** One device's result of one poll, as a collector returns it. An unreachable device is data, not an exception. */
 export interface Reading {
-  id: string; // "printer/office-1"
+  id: string; // "<kind>/<name>"
   kind: DeviceKind;
   name: string;
   target: string; // "192.0.2.10:161"

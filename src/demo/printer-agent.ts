@@ -22,6 +22,8 @@ export interface DemoPrinter {
   supplies: DemoSupply[];
 }
 
+import { loadNetSnmp } from '../protocols/snmp/net-snmp.js';
+
 export interface RunningAgent {
   port: number;
   community: string;
@@ -33,8 +35,8 @@ export interface RunningAgent {
 const PRINTER_TYPE = '1.3.6.1.2.1.25.3.1.5';
 
 export async function startPrinterAgent(p: DemoPrinter, community: string, host = '127.0.0.1'): Promise<RunningAgent> {
-  const spec = 'net-snmp';
-  const snmp: any = ((await import(spec)) as { default: unknown }).default;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the agent API is used loosely here
+  const snmp: any = await loadNetSnmp();
   const T = snmp.ObjectType;
   const RO = snmp.MaxAccess['read-only'];
   const NA = snmp.MaxAccess['not-accessible'];

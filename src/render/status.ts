@@ -5,19 +5,8 @@ import type { DeviceKind } from '../core/types.js';
 import type { DeviceView } from '../core/view.js';
 import { clean } from './sanitize.js';
 import { paintState } from './style.js';
-import { printerColumns } from '../sources/printers/columns.js';
-import { vsphereKindColumns } from '../sources/vcenter/columns.js';
-
-export interface Column {
-  header: string;
-  value: (d: DeviceView, now: Date) => string;
-}
-
-/** Per-kind columns after the common Device/State ones. Sources add theirs here. */
-export const KIND_COLUMNS: Partial<Record<DeviceKind, { title: string; columns: Column[] }>> = {
-  ...vsphereKindColumns,
-  printer: { title: 'Printers', columns: printerColumns },
-};
+import type { KindSpec } from '../sources/types.js';
+import { KIND_SPECS, kindSpec } from '../sources/index.js';
 
 export function formatAge(fromIso: string | null, now: Date): string {
   if (!fromIso) return 'never';
@@ -90,7 +79,7 @@ export function fitColumns(rows: string[][], width: number | undefined, flexible
 }
 
 export function renderKindTable(kind: DeviceKind, views: DeviceView[], opts: TableOptions): string {
-  const spec = KIND_COLUMNS[kind] ?? { title: kind, columns: [] };
+  const spec: Pick<KindSpec, 'title' | 'columns'> = kindSpec(kind) ?? { title: kind, columns: [] };
   const c = opts.chalk;
   const headers = ['Device', 'State', ...spec.columns.map((x) => x.header), 'Problems', 'Age'];
   const anyNote = views.some((v) => noteOf(v, opts.now));
@@ -132,9 +121,9 @@ export function renderStatus(views: DeviceView[], checkedAt: string | null, opts
     lines.push(`alert emails: ${parts.join(', ')} — simplemon alerts pending`);
   }
   if (!views.length) return `${lines.join('\n')}\n`;
-  const order: DeviceKind[] = ['vcenter', 'host', 'vm', 'datastore', 'printer', 'service'];
   const parts = [lines.join('\n')];
-  for (const kind of order) {
+  // one table per kind, in the order the sources declare them
+  for (const { kind } of KIND_SPECS) {
     const vs = views.filter((v) => v.kind === kind);
     if (vs.length) parts.push(renderKindTable(kind, vs, opts));
   }

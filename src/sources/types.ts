@@ -1,6 +1,14 @@
-// The seam every source implements. A collector only reads the world and returns readings.
+// The seam every source implements. A source owns everything about the kinds of device it produces:
+// its config section, its rules and their defaults, its table columns, the numbers a device exposes,
+// and the collector (which only reads the world and returns readings, lazy-loading its protocol).
+// The rest of the house asks the list in ./index.ts instead of naming a kind.
 import type { Config } from '../config/types.js';
+import type { Ctx, YNode } from '../config/validate.js';
 import type { DeviceKind, Reading } from '../core/types.js';
+import type { RuleDef, RuleInput } from '../core/rule.js';
+import type { DeviceRules } from '../core/evaluate.js';
+import type { DeviceNumber } from '../core/numbers.js';
+import type { DeviceView } from '../core/view.js';
 
 export interface CollectContext {
   config: Config;
@@ -26,20 +34,47 @@ export interface CollectResult {
   removed?: string[];
 }
 
-export interface Collector {
+/** A column of a kind's status table, after the common Device and State columns. */
+export interface Column {
+  header: string;
+  value: (d: DeviceView, now: Date) => string;
+}
+
+/** Everything the house needs to know about one kind of device. */
+export interface KindSpec {
+  kind: DeviceKind;
+  /** Table heading: `Printers`. */
+  title: string;
+  /** Words `poll` and `status` accept for it, plural first: `['printers', 'printer']`. */
+  words: string[];
+  /** Its rules, `reachable` first (built with kindRules() from core/rule.ts). */
+  rules: readonly RuleDef[];
+  columns: Column[];
+  /** The numbers a device exposes, with the thresholds in force (`rules`: its resolved settings). */
+  numbers(view: DeviceView, rules: DeviceRules): DeviceNumber[];
+}
+
+/** A top-level config section (`printers:`), parsed with the shared field parsers of config/validate.ts. */
+export interface ConfigSection {
+  /** The YAML key, also the key of the parsed value on Config (see SourceSections). */
+  key: string;
+  /** The value when the section is absent. */
+  empty: () => unknown;
+  /** Parse it; the network defaults are final by then. Errors go into ctx, with their path and line. */
+  parse(ctx: Ctx, node: YNode, path: string, config: Config): unknown;
+}
+
+export interface Source {
   /** Source name: the key of its memory in the state file. */
   name: string;
-  /** Words accepted by `simplemon poll <what…>` that select this collector (e.g. printers; hosts, vms, datastores). */
-  targets: string[];
+  kinds: KindSpec[];
+  section: ConfigSection;
   /** The devices this source has in the config (static devices; discovered inventory comes from state). */
   configured(config: Config): ConfiguredDevice[];
   /** Does a device id found in the state belong to something configured here (discovered inventory)? */
   owns(config: Config, id: string): boolean;
-  /** Poll. `targets` is the subset of `this.targets` asked for. Must not throw for a device's failure. */
-  collect(ctx: CollectContext, targets: Set<string>): Promise<CollectResult>;
-}
-
-/** Optional per-device rule settings a source knows about (e.g. a printer's own `thresholds:`). */
-export interface DeviceThresholds {
-  thresholdsFor?(config: Config, id: string): Record<string, import('../core/rule.js').RuleInput> | undefined;
+  /** A device's own rule settings from the config (a printer's `thresholds:`), keyed by rule name. */
+  thresholdsFor?(config: Config, id: string): Record<string, RuleInput> | undefined;
+  /** Poll. `kinds` is the subset of this source's kinds asked for. Must not throw for a device's failure. */
+  collect(ctx: CollectContext, kinds: Set<DeviceKind>): Promise<CollectResult>;
 }

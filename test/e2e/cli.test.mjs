@@ -49,7 +49,7 @@ test('usage errors exit 2', async () => {
   assert.equal((await cli(['frobnicate'])).code, 2);
   const r = await cli(['poll', 'toasters', '--config', config], { env: env() });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /cannot poll "toasters": known are hosts, vms, datastores, printers/);
+  assert.match(r.stderr, /cannot poll "toasters": known are vcenters, hosts, vms, datastores, printers/);
   assert.equal((await cli(['status', 'toasters', '--config', config])).code, 2);
 });
 

@@ -502,7 +502,7 @@ describe('email: config section', () => {
     assert.match(errorOf(base('{ host: h, user: u, password: "" }')), /email\.smtp\.password: the password is empty/);
     assert.match(errorOf(base('{ host: h }', '  mode: weekly\n')), /email\.mode: expected one of digest, per-device/);
     assert.match(errorOf(base('{ host: h }', '  repeat-every: soon\n')), /email\.repeat-every: "soon" is not a duration/);
-    assert.match(errorOf(base('{ host: h }', '  routes:\n    - { kind: toaster, recipients: [a@example.com] }\n')), /email\.routes\[0\]\.kind: expected one of printer/);
+    assert.match(errorOf(base('{ host: h }', '  routes:\n    - { kind: toaster, recipients: [a@example.com] }\n')), /email\.routes\[0\]\.kind: expected one of vcenter, host, vm, datastore, printer/);
     assert.match(errorOf('email:\n  smtp: { host: h }\n  from: "a@b.example\\r\\nBcc: x@y.example"\n  recipients: [ops@example.com]\n'), /email\.from: [\s\S]* is not a plain email address/);
     assert.match(errorOf(base('{ host: h, ca-file: /nonexistent/ca.pem }')), /email\.smtp\.ca-file: cannot read/);
   });

@@ -3,10 +3,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { collectVcenter, vcenterCollector } from '../../dist/sources/vcenter/collect.js';
+import { collectVcenter } from '../../dist/sources/vcenter/collect.js';
+import { vcenterSource } from '../../dist/sources/vcenter/index.js';
 import { evaluate, problemsOf } from '../../dist/core/evaluate.js';
 import { resolveRule } from '../../dist/core/rule.js';
-import { rulesFor } from '../../dist/core/rules/index.js';
+import { rulesFor } from '../../dist/sources/index.js';
 import { referenceRead, startVcsim, vcConfig } from '../helpers/vcsim.mjs';
 import { runPoll, viewsOf } from '../../dist/app/run-poll.js';
 import { openState } from '../../dist/state/store.js';
@@ -17,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ALL = new Set(['hosts', 'vms', 'datastores']);
-const rulesOf = (r) => Object.fromEntries(rulesFor(r.kind).map((d) => [d.name, resolveRule(d)]));
+const rulesOf = (r) => ({ defs: rulesFor(r.kind), settings: Object.fromEntries(rulesFor(r.kind).map((d) => [d.name, resolveRule(d)])) });
 
 /** Poll and evaluate against a previous state, as the pipeline does. */
 function step(previous, result, now = new Date()) {
@@ -167,13 +168,13 @@ describe('vCenter collector at 20 hosts × 500 VMs', { timeout: 300_000 }, () =>
         `state-file: ${dir}/state.json\nvcenters:\n  - name: vc1\n    url: ${sim.url}\n    username: ${sim.user}\n    password: \${VC_PASS}\n    ca-file: ${sim.caFile}\n    keep-session: true\n    thresholds:\n      vm: { cpu: { above: 99 } }\n`,
       );
       const config = parseConfig(readFileSync(file, 'utf8'), file, { env: { VC_PASS: sim.pass } });
-      const deps = { collectors: [vcenterCollector], openStore: () => openState(config.stateFile, { lockTimeoutMs: 5000, command: 'poll' }), now: () => new Date(), log: () => {} };
+      const deps = { sources: [vcenterSource], openStore: () => openState(config.stateFile, { lockTimeoutMs: 5000, command: 'poll' }), now: () => new Date(), log: () => {} };
       await runPoll(config, deps, ['hosts', 'vms']);
       const ref = await referenceRead(sim);
       const state = JSON.parse(readFileSync(config.stateFile, 'utf8'));
       assert.equal(statSync(config.stateFile).mode & 0o777, 0o600);
       assert.match(state.sources.vcenter.vcenters.vc1.cookie, /^vmware_soap_session=/);
-      const views = Object.fromEntries(viewsOf(state, config, [vcenterCollector], new Date()).map((v) => [v.id, v]));
+      const views = Object.fromEntries(viewsOf(state, config, [vcenterSource], new Date()).map((v) => [v.id, v]));
       for (const [name, h] of Object.entries(ref.hosts)) for (const k of ['cpuPercent', 'memPercent', 'cpuUsageMhz', 'uptimeSeconds']) assert.deepEqual(views[`host/vc1/${name}`].metrics[k], h[k], `${name} ${k}`);
       for (const [name, v] of Object.entries(ref.vms)) for (const k of ['cpuPercent', 'memPercent', 'ips', 'disks', 'host']) assert.deepEqual(views[`vm/vc1/${name}`].metrics[k], v[k], `${name} ${k}`);
       // vm cpu above 99 for this vCenter: 95 % is no problem here
@@ -183,7 +184,7 @@ describe('vCenter collector at 20 hosts × 500 VMs', { timeout: 300_000 }, () =>
         await runPoll(config, deps, ['hosts', 'vms']);
         const after = JSON.parse(readFileSync(config.stateFile, 'utf8'));
         assert.equal(after.devices[vm.id].metrics.cpuPercent, 95);
-        assert.deepEqual(viewsOf(after, config, [vcenterCollector], new Date()).find((v) => v.id === vm.id).problems, []);
+        assert.deepEqual(viewsOf(after, config, [vcenterSource], new Date()).find((v) => v.id === vm.id).problems, []);
       } finally {
         await sim.op({ op: 'vm-cpu', vm: vm.name, percent: 20 });
       }
@@ -380,22 +381,22 @@ describe('vCenter collector: failures give one clear vcenter problem', { timeout
     assert.ok(Object.values(devices).filter((d) => d.kind !== 'vcenter').every((d) => d.state === 'unknown' && d.blockedBy === 'vcenter/vc1'));
   });
 
-  test('the Collector object: several vCenters in parallel, one failing does not affect the other; ownership of ids', async () => {
+  test('the vCenter source: several vCenters in parallel, one failing does not affect the other; ownership of ids', async () => {
     const port = await freePort();
     const config = {
       vcenters: [vcConfig(sim, { name: 'a', id: 'vcenter/a' }), vcConfig(sim, { name: 'b', id: 'vcenter/b', url: `https://127.0.0.1:${port}/sdk` })],
     };
     const ctx = { config, now: new Date(), log: () => {}, memory: {} };
-    const r = await vcenterCollector.collect(ctx, ALL);
+    const r = await vcenterSource.collect(ctx, new Set(['vcenter', 'host', 'vm', 'datastore']));
     const a = r.readings.find((x) => x.id === 'vcenter/a');
     const b = r.readings.find((x) => x.id === 'vcenter/b');
     assert.equal(a.reachable, true);
     assert.equal(b.reachable, false);
     assert.ok(r.readings.some((x) => x.id.startsWith('vm/a/')));
-    assert.deepEqual(vcenterCollector.configured(config).map((d) => d.id), ['vcenter/a', 'vcenter/b']);
-    assert.equal(vcenterCollector.owns(config, 'vm/a/x'), true);
-    assert.equal(vcenterCollector.owns(config, 'host/c/x'), false);
-    assert.equal(vcenterCollector.owns(config, 'printer/a'), false);
+    assert.deepEqual(vcenterSource.configured(config).map((d) => d.id), ['vcenter/a', 'vcenter/b']);
+    assert.equal(vcenterSource.owns(config, 'vm/a/x'), true);
+    assert.equal(vcenterSource.owns(config, 'host/c/x'), false);
+    assert.equal(vcenterSource.owns(config, 'printer/a'), false);
     assert.ok(ctx.memory.vcenters.a.devices.length > 0);
   });
 });

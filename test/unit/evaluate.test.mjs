@@ -4,7 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { stepRule, evaluate, problemsOf } from '../../dist/core/evaluate.js';
 import { resolveRule, observeThresholds } from '../../dist/core/rule.js';
-import { rulesFor } from '../../dist/core/rules/index.js';
+import { rulesFor } from '../../dist/sources/index.js';
 
 const T0 = '2026-11-24T00:00:00.000Z';
 const NOW = '2026-11-24T00:05:00.000Z';
@@ -94,7 +94,7 @@ test('resolveRule(): built-in defaults, then kind, then device settings; off dis
 const printerRulesOf = (over = {}) => () => {
   const out = {};
   for (const def of rulesFor('printer')) out[def.name] = resolveRule(def, over[def.name]);
-  return out;
+  return { defs: rulesFor('printer'), settings: out };
 };
 
 function reading(toner, extra = {}) {

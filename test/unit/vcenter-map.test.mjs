@@ -22,7 +22,7 @@ import { inventorySpec } from '../../dist/sources/vcenter/inventory.js';
 import { describeError } from '../../dist/protocols/soap/session.js';
 import { evaluate, problemsOf } from '../../dist/core/evaluate.js';
 import { resolveRule } from '../../dist/core/rule.js';
-import { rulesFor } from '../../dist/core/rules/index.js';
+import { rulesFor } from '../../dist/sources/index.js';
 import { parseConfig } from '../../dist/config/load.js';
 import { hostColumns, vmColumns, datastoreColumns, fmtBytes } from '../../dist/sources/vcenter/columns.js';
 import { envelopeContent, isRetrieveResult, parseXml } from '../../dist/protocols/soap/xml.js';
@@ -39,7 +39,7 @@ function mapFixture(f) {
   return { readings: mapInventory(sets, { vcenter: 'vc1', kinds: KINDS, perf, perfNote: null, gpuNote: null }, 'vc.example.com:443'), sets, counters };
 }
 const byId = (rs) => Object.fromEntries(rs.map((r) => [r.id, r]));
-const rulesOf = (r) => Object.fromEntries(rulesFor(r.kind).map((d) => [d.name, resolveRule(d)]));
+const rulesOf = (r) => ({ defs: rulesFor(r.kind), settings: Object.fromEntries(rulesFor(r.kind).map((d) => [d.name, resolveRule(d)])) });
 function evaluateOnce(readings) {
   return evaluate({ now: new Date('2026-11-24T06:00:00Z'), readings, previous: {}, rulesOf }).devices;
 }

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
 import { openState, readState } from '../../state/store.js';
-import { runPoll, viewsOf } from '../../app/run-poll.js';
-import { COLLECTORS } from '../../sources/index.js';
+import { runPoll } from '../../app/run-poll.js';
+import { viewsOf } from '../../app/devices.js';
+import { SOURCES } from '../../sources/index.js';
 import { renderStatus } from '../../render/status.js';
 import { makeChalk, useColor } from '../../render/style.js';
 import { transitionLines } from './poll.js';
@@ -64,7 +65,7 @@ function configYaml(agents: RunningAgent[]): string {
 async function pollOnce(config: Config, out: (s: string) => void, color: boolean): Promise<void> {
   const c = makeChalk(color);
   const r = await runPoll(config, {
-    collectors: COLLECTORS,
+    sources: SOURCES,
     openStore: () => openState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command: 'demo' }),
     now: () => new Date(),
     log: () => {},
@@ -76,7 +77,7 @@ async function pollOnce(config: Config, out: (s: string) => void, color: boolean
   const state = await readState(config.stateFile);
   out('');
   out(c.dim('$ simplemon status'));
-  out(renderStatus(viewsOf(state, config, COLLECTORS, new Date()), state.checkedAt, { chalk: c, now: new Date() }));
+  out(renderStatus(viewsOf(state, config, SOURCES, new Date()), state.checkedAt, { chalk: c, now: new Date() }));
 }
 
 export async function demoCommand(g: GlobalOptions, opts: { keep?: boolean }): Promise<number> {

@@ -5,8 +5,9 @@ import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
 import { parseDuration } from '../../config/validate.js';
 import { openState, readState } from '../../state/store.js';
-import { appendEvents, viewsOf } from '../../app/run-poll.js';
-import { COLLECTORS } from '../../sources/index.js';
+import { viewsOf } from '../../app/devices.js';
+import { appendEvents } from '../../app/events.js';
+import { SOURCES } from '../../sources/index.js';
 import { activeOverride, matchesGlob } from '../../core/overrides.js';
 import type { Override } from '../../core/types.js';
 import type { Config } from '../../config/types.js';
@@ -33,7 +34,7 @@ const isGlob = (s: string) => /[*?]/.test(s);
 
 /** Device ids a pattern names, among the configured devices and the last inventory. */
 function resolveDevices(state: StateFile, config: Config, pattern: string, force: boolean, now: Date): string[] {
-  const known = viewsOf(state, config, COLLECTORS, now).map((v) => v.id);
+  const known = viewsOf(state, config, SOURCES, now).map((v) => v.id);
   const hits = isGlob(pattern) ? known.filter((id) => matchesGlob(pattern, id)) : known.filter((id) => id === pattern);
   if (hits.length) return hits;
   if (force && !isGlob(pattern) && /^[a-z]+\/\S+$/.test(pattern)) return [pattern];
@@ -132,7 +133,7 @@ export async function ackCommand(g: GlobalOptions, id: string, opts: { reason?: 
   if (!opts.reason?.trim()) throw new ConfigError('--reason is required');
   const config = loadConfig(g.config);
   await withState(config, 'ack', (state) => {
-    const view = viewsOf(state, config, COLLECTORS, now).find((v) => v.id === id);
+    const view = viewsOf(state, config, SOURCES, now).find((v) => v.id === id);
     if (!view) throw new ConfigError(`"${id}" is not a device in the config or the last inventory`);
     if (view.realState === 'ok') throw new ConfigError(`${id} is ok: there is no problem to acknowledge`);
     state.acks[id] = { reason: opts.reason!.trim(), by: whoAmI(), since: now.toISOString() };

@@ -3,7 +3,7 @@ import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
 import { openState } from '../../state/store.js';
 import { runPoll, type PollResult } from '../../app/run-poll.js';
-import { COLLECTORS } from '../../sources/index.js';
+import { SOURCES } from '../../sources/index.js';
 import { makeChalk, paintState, useColor } from '../../render/style.js';
 import { clean } from '../../render/sanitize.js';
 import type { Config } from '../../config/types.js';
@@ -28,7 +28,7 @@ export async function pollWithProgress(config: Config, what: string[], log: (lin
     return await runPoll(
       config,
       {
-        collectors: COLLECTORS,
+        sources: SOURCES,
         openStore: () => openState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command: 'poll' }),
         notifier: await makeNotifier(config),
         now: () => new Date(),

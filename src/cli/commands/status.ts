@@ -2,41 +2,25 @@
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
 import { readState } from '../../state/store.js';
-import { viewsOf } from '../../app/run-poll.js';
-import { COLLECTORS } from '../../sources/index.js';
+import { viewsOf } from '../../app/devices.js';
+import { SOURCES, kindOfWord, kindSpec, kindWords } from '../../sources/index.js';
 import { renderStatus, statusJson } from '../../render/status.js';
 import { makeChalk, useColor } from '../../render/style.js';
 import { ConfigError } from '../../util/errors.js';
-import type { DeviceKind } from '../../core/types.js';
 import { outboxSummary } from '../../notify/types.js';
 
-const KIND_WORDS: Record<string, DeviceKind> = {
-  printers: 'printer',
-  printer: 'printer',
-  hosts: 'host',
-  host: 'host',
-  vms: 'vm',
-  vm: 'vm',
-  datastores: 'datastore',
-  datastore: 'datastore',
-  vcenters: 'vcenter',
-  vcenter: 'vcenter',
-  services: 'service',
-  service: 'service',
-};
-
 export async function statusCommand(g: GlobalOptions, kindWord: string | undefined, opts: { problems?: boolean; refresh?: boolean; json?: boolean }): Promise<number> {
-  const kind = kindWord === undefined ? undefined : KIND_WORDS[kindWord];
-  if (kindWord !== undefined && !kind) throw new ConfigError(`unknown kind "${kindWord}": use printers, hosts, vms, datastores or vcenters`);
+  const kind = kindWord === undefined ? undefined : kindOfWord(kindWord);
+  if (kindWord !== undefined && !kind) throw new ConfigError(`unknown kind "${kindWord}": use ${kindWords().join(', ')}`);
   const config = loadConfig(g.config);
   if (opts.refresh) {
     const { pollWithProgress } = await import('./poll.js');
-    const what = kind === 'printer' ? ['printers'] : kind === 'host' ? ['hosts'] : kind === 'vm' ? ['vms'] : kind === 'datastore' ? ['datastores'] : [];
+    const what = kind ? [kindSpec(kind)!.words[0]] : [];
     await pollWithProgress(config, what, () => {});
   }
   const state = await readState(config.stateFile);
   const now = new Date();
-  let views = viewsOf(state, config, COLLECTORS, now);
+  let views = viewsOf(state, config, SOURCES, now);
   if (kind) views = views.filter((v) => v.kind === kind);
   if (opts.problems) views = views.filter((v) => v.state !== 'ok' || v.maintenance !== null);
   if (opts.json) {

@@ -1,55 +1,13 @@
 // The only file that touches net-snmp. It opens a v1/v2c/v3 session from an SnmpConfig, and offers
 // two promise-based requests, `get` and `walk`, that hand back plain RawVarbind records (see
-// printer-mib.ts) and fail with an SnmpError whose message is safe to show: it names the device and
+// types.ts) and fail with an SnmpError whose message is safe to show: it names the device and
 // never contains the community or a v3 key.
 //
 // net-snmp is loaded with a dynamic import on first use, so that loading the CLI (status, --help)
 // does not load it. It ships no type declarations: the little of its API used here is typed below.
 import { isIP } from 'node:net';
-import type { SnmpConfig } from '../../config/types.js';
-import type { RawType, RawVarbind } from '../../sources/printers/printer-mib.js';
-import { installDesCompat } from './des-compat.js';
-
-// ---------------------------------------------------------------------------------------------
-// The subset of net-snmp used here
-
-interface NsVarbind {
-  oid: string;
-  type: number;
-  value: unknown;
-}
-type NsCallback<T> = (error: (Error & Record<string, unknown>) | null, varbinds: T) => void;
-interface NsSession {
-  get(oids: string[], cb: NsCallback<NsVarbind[]>): void;
-  getNext(oids: string[], cb: NsCallback<NsVarbind[]>): void;
-  getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, cb: NsCallback<NsVarbind[][]>): void;
-  close(): void;
-  on(event: 'error' | 'close', cb: (...args: unknown[]) => void): void;
-}
-interface NetSnmp {
-  Version1: number;
-  Version2c: number;
-  ObjectType: Record<string, number>;
-  ErrorStatus: Record<string, number>;
-  SecurityLevel: Record<string, number>;
-  AuthProtocols: Record<string, string>;
-  PrivProtocols: Record<string, string>;
-  ResponseInvalidCode: Record<string, number>;
-  createSession(target: string, community: string, options: Record<string, unknown>): NsSession;
-  createV3Session(target: string, user: Record<string, unknown>, options: Record<string, unknown>): NsSession;
-}
-
-let netSnmp: Promise<NetSnmp> | null = null;
-// A specifier held in a variable: net-snmp has no .d.ts, and NetSnmp above is the contract we rely on.
-const NET_SNMP = 'net-snmp';
-function loadNetSnmp(): Promise<NetSnmp> {
-  netSnmp ??= import(NET_SNMP).then((m: { default?: NetSnmp } & NetSnmp) => {
-    const snmp = m.default ?? m;
-    installDesCompat(snmp as unknown as Parameters<typeof installDesCompat>[0]);
-    return snmp;
-  });
-  return netSnmp;
-}
+import type { RawType, RawVarbind, SnmpConfig } from './types.js';
+import { loadNetSnmp, type NetSnmp, type NsCallback, type NsSession, type NsVarbind } from './net-snmp.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public API

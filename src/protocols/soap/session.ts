@@ -9,8 +9,20 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import type { Client } from 'soap';
-import type { VcenterConfig } from '../../sources/vcenter/config.js';
 import { envelopeContent, isRetrieveResult } from './xml.js';
+
+/** Where and how to reach one vCenter (a source's config entry fits it). */
+export interface VimEndpoint {
+  name: string;
+  url: string;
+  username: string;
+  password: string;
+  caFile: string | null;
+  insecure: boolean;
+  keepSession: boolean;
+  pageSize: number;
+  timeoutMs: number;
+}
 
 /** A managed object reference as the soap package reads and writes it. */
 export interface Mor {
@@ -177,7 +189,7 @@ export class VimSession {
   private reqOptions: Record<string, unknown> = {};
 
   constructor(
-    readonly vc: VcenterConfig,
+    readonly vc: VimEndpoint,
     private readonly memory: VcenterMemory,
     private readonly opts: SessionOptions = {},
   ) {}

@@ -2,7 +2,7 @@
 // concurrently (at most `concurrency` in flight); within one printer the four first requests go out
 // together, so that a printer that does not answer costs one timeout × (retries + 1), not one per
 // request, and never holds up the others.
-import type { PrinterConfig } from '../../config/types.js';
+import type { PrinterConfig } from './config.js';
 import type { Reading } from '../../core/types.js';
 import type { PrinterMetrics } from './metrics.js';
 import { OID, printerDeviceIndex, toPrinterMetrics, type PrinterRaw, type RawVarbind } from './printer-mib.js';

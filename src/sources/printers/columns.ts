@@ -1,5 +1,5 @@
 // Printer columns of the status table.
-import type { Column } from '../../render/status.js';
+import type { Column } from '../types.js';
 import type { PrinterMetrics } from './metrics.js';
 import { isTonerOrInk, supplyLabel } from './rules.js';
 

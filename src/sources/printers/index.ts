@@ -1,7 +1,15 @@
-// The printer source as a Collector. Light: net-snmp is loaded only when collect() runs.
-import type { Collector, DeviceThresholds } from '../types.js';
+// The printer source: network printers over SNMP (Printer-MIB, RFC 3805). Everything about the
+// `printer` kind is in this folder; net-snmp is loaded only when collect() runs.
+import type { Source } from '../types.js';
 import type { Reading } from '../../core/types.js';
-import type { PrinterConfig } from '../../config/types.js';
+import type { PrinterConfig } from './config.js';
+import { printersSection } from './config.js';
+import { PRINTER_RULES } from './rules.js';
+import { printerColumns } from './columns.js';
+import { printerNumbers } from './numbers.js';
+import type { PrinterMetrics } from './metrics.js';
+
+export const PRINTER_KIND = 'printer';
 
 /**
  * Poll order: printers that did not answer last time go first. A dead printer holds a concurrency slot
@@ -14,10 +22,24 @@ export function pollOrder(printers: PrinterConfig[], lastUnreachable: unknown): 
   return [...printers.filter((p) => dead.has(p.id)), ...printers.filter((p) => !dead.has(p.id))];
 }
 
-export const printerCollector: Collector & DeviceThresholds = {
+export const printerSource: Source = {
   name: 'printers',
-  targets: ['printers'],
-  configured: (config) => config.printers.map((p) => ({ id: p.id, kind: 'printer', name: p.name, target: `${p.address}:${p.port}` })),
+  kinds: [
+    {
+      kind: PRINTER_KIND,
+      title: 'Printers',
+      words: ['printers', 'printer'],
+      rules: PRINTER_RULES,
+      columns: printerColumns,
+      numbers: (v, rules) => printerNumbers(v.metrics as Partial<PrinterMetrics>, rules),
+    },
+  ],
+  section: {
+    key: 'printers',
+    empty: () => [],
+    parse: (ctx, node, path, config) => printersSection(ctx, node, path, config.defaults),
+  },
+  configured: (config) => config.printers.map((p) => ({ id: p.id, kind: PRINTER_KIND, name: p.name, target: `${p.address}:${p.port}` })),
   owns: () => false,
   thresholdsFor: (config, id) => config.printers.find((p) => p.id === id)?.thresholds,
   async collect(ctx) {

@@ -116,33 +116,8 @@ export const PRINTER_STATUSES: Readonly<Record<number, string>> = {
 // ---------------------------------------------------------------------------------------------
 // Raw input
 
-/**
- * A varbind's syntax, independent of net-snmp's numeric constants. `noSuchObject`,
- * `noSuchInstance` and `endOfMibView` are the SNMPv2 exceptions; a missing OID may also simply be
- * left out of the input.
- */
-export type RawType =
-  | 'integer'
-  | 'octets'
-  | 'oid'
-  | 'ipAddress'
-  | 'counter32'
-  | 'gauge32'
-  | 'timeTicks'
-  | 'counter64'
-  | 'opaque'
-  | 'null'
-  | 'noSuchObject'
-  | 'noSuchInstance'
-  | 'endOfMibView'
-  | 'unknown';
-
-/** One varbind as received. `value`: number for integer types, bytes for octets/opaque/counter64, dotted string for oid/ipAddress. */
-export interface RawVarbind {
-  oid: string;
-  type: RawType;
-  value: unknown;
-}
+export type { RawType, RawVarbind } from '../../protocols/snmp/types.js';
+import type { RawType, RawVarbind } from '../../protocols/snmp/types.js';
 
 /**
  * What one printer poll read. Each field is the result of one request; `null` means the request

@@ -8,11 +8,9 @@
 //   |                               |                       | host/<vc>/<host>; known before but gone now: `removed`    |
 //   | unreachable, login failed,    | unreachable + reason  | every device known from the last good poll (memory):      |
 //   | fault, timeout, bad answer    |                       | reachable false, blockedBy vcenter/<vc> (stays unknown)   |
-import type { Config } from '../../config/types.js';
 import type { VcenterConfig } from './config.js';
 import type { DeviceKind, Reading } from '../../core/types.js';
-import type { RuleInput } from '../../core/rule.js';
-import type { CollectContext, CollectResult, Collector, ConfiguredDevice, DeviceThresholds } from '../types.js';
+import type { CollectResult } from '../types.js';
 import { readInventory } from './inventory.js';
 import { blockedReadings, goneDevices, hostIsDown, mapInventory, toStr, vcenterReading } from './map.js';
 import { queryHostPerf } from './perf.js';
@@ -92,51 +90,8 @@ export async function collectVcenter(
   return result;
 }
 
-function vcMemory(memory: Record<string, unknown>, name: string): VcenterMemory {
+export function vcMemory(memory: Record<string, unknown>, name: string): VcenterMemory {
   const all = (memory.vcenters ??= {}) as Record<string, VcenterMemory>;
   return (all[name] ??= {});
 }
 
-export const vcenterCollector: Collector & DeviceThresholds = {
-  name: 'vcenter',
-  targets: [...VCENTER_TARGETS],
-  configured(config: Config): ConfiguredDevice[] {
-    return config.vcenters.map((v) => ({ id: v.id, kind: 'vcenter' as const, name: v.name, target: new URL(v.url).host }));
-  },
-  /** A vCenter's own `thresholds:` (by kind) for its vcenter, host, VM and datastore devices. */
-  thresholdsFor(config: Config, id: string): Record<string, RuleInput> | undefined {
-    const m = /^(vcenter|host|vm|datastore)\/([^/]+)/.exec(id);
-    if (!m) return undefined;
-    const vc = config.vcenters.find((v) => v.name === m[2]);
-    return vc?.thresholds[m[1] as DeviceKind];
-  },
-  owns(config: Config, id: string): boolean {
-    const m = /^(host|vm|datastore)\/([^/]+)\//.exec(id);
-    return Boolean(m && config.vcenters.some((v) => v.name === m[2]));
-  },
-  async collect(ctx: CollectContext, targets: Set<string>): Promise<CollectResult> {
-    const vcs = ctx.config.vcenters;
-    // forget what is kept for vCenters no longer configured
-    const all = (ctx.memory.vcenters ??= {}) as Record<string, VcenterMemory>;
-    for (const name of Object.keys(all)) if (!vcs.some((v) => v.name === name)) delete all[name];
-    const results = await Promise.allSettled(
-      vcs.map(async (vc) => {
-        const r = await collectVcenter(vc, vcMemory(ctx.memory, vc.name), targets, { log: ctx.log, now: () => ctx.now.getTime() });
-        ctx.log(`[vcenter ${vc.name}] ${r.readings.length - 1} devices in ${r.stats.ms} ms, ${r.stats.roundTrips} round trips, ${r.stats.pages} page(s)`);
-        return r;
-      }),
-    );
-    const readings: Reading[] = [];
-    const removed: string[] = [];
-    results.forEach((r, i) => {
-      if (r.status === 'fulfilled') {
-        readings.push(...r.value.readings);
-        removed.push(...(r.value.removed ?? []));
-      } else {
-        // collectVcenter does not throw; this is a bug, still shown as the vCenter's problem
-        readings.push(vcenterReading(vcs[i].name, vcs[i].url, { reachable: false, version: null, latencyMs: null }, `internal error: ${(r.reason as Error)?.message ?? r.reason}`));
-      }
-    });
-    return { readings, removed };
-  },
-};

@@ -1,6 +1,5 @@
 // Host, VM, datastore and vCenter columns of the status table (`status hosts|vms|datastores`).
-// The lead's renderer takes them per kind: KIND_COLUMNS.host = { title: 'Hosts', columns: hostColumns } …
-import type { Column } from '../../render/status.js';
+import type { Column } from '../types.js';
 import type { DatastoreMetrics, HostMetrics, VcenterMetrics, VmMetrics } from './metrics.js';
 
 type WithMetrics = { metrics: Record<string, unknown>; blockedBy?: string | null };
@@ -120,11 +119,3 @@ export const vcenterColumns: Column[] = [
   { header: 'Version', value: (d) => vc(d).version ?? DASH },
   { header: 'Latency', value: (d) => (vc(d).latencyMs === null || vc(d).latencyMs === undefined ? DASH : `${vc(d).latencyMs} ms`) },
 ];
-
-/** What the lead's KIND_COLUMNS needs, in one object. */
-export const vsphereKindColumns = {
-  vcenter: { title: 'vCenters', columns: vcenterColumns },
-  host: { title: 'Hosts', columns: hostColumns },
-  vm: { title: 'VMs', columns: vmColumns },
-  datastore: { title: 'Datastores', columns: datastoreColumns },
-};

@@ -15,8 +15,9 @@
 //         vm: { disk-free: { below: 5 } }
 import type { DeviceKind } from '../../core/types.js';
 import type { NetDefaults, ThresholdConfig } from '../../config/types.js';
-import { bool, duration, entries, fail, fields, join, num, secret, str, warn, type Ctx, type YNode } from '../../config/validate.js';
-import { NAME_PATTERN, rulesBlock } from '../../config/schema.js';
+import { bool, deviceName, duration, entries, fail, fields, join, namedList, num, secret, str, warn, type Ctx, type YNode } from '../../config/validate.js';
+import { rulesBlock } from '../../config/rules.js';
+import { VSPHERE_RULES } from './rules.js';
 
 export interface VcenterConfig {
   name: string;
@@ -40,7 +41,13 @@ export interface VcenterConfig {
 
 export const VCENTER_DEFAULTS = { pageSize: 1000, timeoutMs: 30_000, keepSession: false, insecure: false };
 
-const VC_KINDS: DeviceKind[] = ['vcenter', 'host', 'vm', 'datastore'];
+const VC_KINDS: DeviceKind[] = Object.keys(VSPHERE_RULES);
+
+declare module '../../config/types.js' {
+  interface SourceSections {
+    vcenters: VcenterConfig[];
+  }
+}
 
 /** Normalise the URL: http(s) only, no credentials in it, `/sdk` when no path is given. */
 function sdkUrl(ctx: Ctx, node: YNode, path: string, raw: string): string | undefined {
@@ -66,7 +73,7 @@ export function vcenterEntry(ctx: Ctx, node: YNode, path: string, _defs: NetDefa
     node,
     path,
     {
-      name: (n, p) => (out.name = str(ctx, n, p, { nonEmpty: true, pattern: NAME_PATTERN, patternHelp: 'is not a valid name: use letters, digits and . _ @ : + - (no spaces or slashes)' })),
+      name: (n, p) => (out.name = deviceName(ctx, n, p)),
       url: (n, p) => {
         urlNode = n;
         const v = str(ctx, n, p, { nonEmpty: true });
@@ -101,7 +108,7 @@ export function vcenterEntry(ctx: Ctx, node: YNode, path: string, _defs: NetDefa
             fail(ctx, e.keyNode, join(p, e.key), `unknown device kind "${e.key}" for a vCenter; known kinds: ${VC_KINDS.join(', ')}`);
             continue;
           }
-          t[e.key as DeviceKind] = rulesBlock(ctx, e.value, join(p, e.key), e.key as DeviceKind);
+          t[e.key] = rulesBlock(ctx, e.value, join(p, e.key), e.key, VSPHERE_RULES[e.key]);
         }
         out.thresholds = t;
       },
@@ -129,4 +136,11 @@ export function vcenterEntry(ctx: Ctx, node: YNode, path: string, _defs: NetDefa
     timeoutMs: out.timeoutMs ?? VCENTER_DEFAULTS.timeoutMs,
     thresholds: out.thresholds ?? {},
   };
+}
+
+/** `vcenters:` — a list of vCenters, each name once. */
+export function vcentersSection(ctx: Ctx, node: YNode, path: string, defs: NetDefaults): VcenterConfig[] {
+  const out: VcenterConfig[] = [];
+  namedList(ctx, node, path, 'vcenter', out, (item, q) => vcenterEntry(ctx, item, q, defs));
+  return out;
 }

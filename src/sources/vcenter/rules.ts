@@ -3,7 +3,7 @@
 // < 10 % free, datastore < 10 % free — all critical. vCenter reachability is the generic `reachable`
 // rule (critical for kind vcenter). PURE.
 import type { DatastoreMetrics, HostMetrics, VmMetrics } from './metrics.js';
-import type { Observation, RuleDef } from '../../core/rule.js';
+import { kindRules, type Observation, type RuleDef } from '../../core/rule.js';
 import type { RuleSeverity } from '../../core/types.js';
 
 /** Health colours as severities: red is critical, yellow a warning; gray/unknown say nothing. */
@@ -127,3 +127,11 @@ const datastoreRules: RuleDef<DatastoreMetrics>[] = [
 ];
 
 export const vsphereRules: RuleDef[] = [...hostRules, ...vmRules, ...datastoreRules];
+
+/** Each kind's full rule list: an unreachable vCenter is itself the problem (critical); its devices become unknown. */
+export const VSPHERE_RULES: Record<string, readonly RuleDef[]> = {
+  vcenter: kindRules('vcenter', 'critical', []),
+  host: kindRules('host', 'unknown', hostRules),
+  vm: kindRules('vm', 'unknown', vmRules),
+  datastore: kindRules('datastore', 'unknown', datastoreRules),
+};

@@ -1,0 +1,29 @@
+// The numbers a printer exposes: each supply's level and the page count. PURE.
+import type { DeviceRules } from '../../core/evaluate.js';
+import { levelsOf, numberKey, uniqueKeys, type DeviceNumber } from '../../core/numbers.js';
+import type { PrinterMetrics } from './metrics.js';
+import { isTonerOrInk, supplyLabel } from './rules.js';
+
+export function printerNumbers(metrics: Partial<PrinterMetrics>, rules: DeviceRules): DeviceNumber[] {
+  const out: DeviceNumber[] = [];
+  for (const s of metrics.supplies ?? []) {
+    // level −3 ("some remaining") is no figure; −1/−2 have none
+    if (s.percent === null || s.level === -3) continue;
+    const label = supplyLabel(s);
+    out.push({
+      name: 'supply_percent',
+      labels: { supply: label },
+      key: numberKey(label),
+      title: label,
+      value: s.percent,
+      unit: '%',
+      min: 0,
+      max: 100,
+      ...(isTonerOrInk(s) ? levelsOf(rules['toner-low']) : {}),
+    });
+  }
+  if (metrics.pageCount !== null && metrics.pageCount !== undefined) {
+    out.push({ name: 'page_count', key: 'pages', title: 'pages printed', value: metrics.pageCount, unit: 'c', min: 0 });
+  }
+  return uniqueKeys(out);
+}

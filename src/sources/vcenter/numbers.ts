@@ -1,0 +1,52 @@
+// The numbers vCenter devices expose (hosts, VMs, datastores, the vCenter itself). PURE.
+import type { DeviceRules } from '../../core/evaluate.js';
+import { levelsOf, numberKey, uniqueKeys, type DeviceNumber } from '../../core/numbers.js';
+import type { DatastoreMetrics, HostMetrics, VcenterMetrics, VmMetrics } from './metrics.js';
+
+type N = Omit<DeviceNumber, 'value'> & { value: number | null | undefined };
+
+function keep(list: N[]): DeviceNumber[] {
+  return uniqueKeys(list.filter((n) => n.value !== undefined).map((n) => ({ ...n, value: n.value ?? null })));
+}
+
+const pct = { unit: '%' as const, min: 0, max: 100 };
+
+export function vcenterNumbers(m: Partial<VcenterMetrics>): DeviceNumber[] {
+  return keep([{ name: 'latency_seconds', key: 'latency', title: 'latency', value: m.latencyMs === null || m.latencyMs === undefined ? m.latencyMs : m.latencyMs / 1000, unit: 's', min: 0 }]);
+}
+
+export function hostNumbers(m: Partial<HostMetrics>, rules: DeviceRules): DeviceNumber[] {
+  const out: N[] = [
+    { name: 'cpu_percent', key: 'cpu', title: 'CPU', value: m.cpuPercent, ...pct, ...levelsOf(rules.cpu) },
+    { name: 'memory_percent', key: 'memory', title: 'memory', value: m.memPercent, ...pct, ...levelsOf(rules.memory) },
+    { name: 'uptime_seconds', key: 'uptime', title: 'uptime', value: m.uptimeSeconds, unit: 's', min: 0 },
+    { name: 'network_receive_bytes_per_second', key: 'net_rx', title: 'network in', value: m.network?.rxKBps === null || m.network?.rxKBps === undefined ? m.network?.rxKBps : m.network.rxKBps * 1024, unit: 'B', min: 0 },
+    { name: 'network_transmit_bytes_per_second', key: 'net_tx', title: 'network out', value: m.network?.txKBps === null || m.network?.txKBps === undefined ? m.network?.txKBps : m.network.txKBps * 1024, unit: 'B', min: 0 },
+  ];
+  for (const g of m.gpus ?? []) {
+    const key = numberKey(g.name);
+    out.push({ name: 'gpu_utilization_percent', labels: { gpu: g.name }, key: `${key}_util`, title: `${g.name} utilization`, value: g.utilizationPercent, ...pct });
+    out.push({ name: 'gpu_memory_used_percent', labels: { gpu: g.name }, key: `${key}_mem`, title: `${g.name} memory`, value: g.memUsedPercent, ...pct });
+    out.push({ name: 'gpu_temperature_celsius', labels: { gpu: g.name }, key: `${key}_temp`, title: `${g.name} temperature`, value: g.temperatureC, unit: 'C' });
+  }
+  return keep(out);
+}
+
+export function vmNumbers(m: Partial<VmMetrics>, rules: DeviceRules): DeviceNumber[] {
+  const out: N[] = [
+    { name: 'cpu_percent', key: 'cpu', title: 'CPU', value: m.cpuPercent, ...pct, ...levelsOf(rules.cpu) },
+    { name: 'memory_percent', key: 'memory', title: 'memory', value: m.memPercent, ...pct, ...levelsOf(rules.memory) },
+  ];
+  for (const d of m.disks ?? []) {
+    out.push({ name: 'disk_free_percent', labels: { disk: d.path }, key: `disk_${numberKey(d.path)}`, title: `${d.path} free`, value: d.freePercent, ...pct, ...levelsOf(rules['disk-free']) });
+  }
+  return keep(out);
+}
+
+export function datastoreNumbers(m: Partial<DatastoreMetrics>, rules: DeviceRules): DeviceNumber[] {
+  return keep([
+    { name: 'free_percent', key: 'free', title: 'free', value: m.freePercent, ...pct, ...levelsOf(rules.free) },
+    { name: 'capacity_bytes', key: 'capacity', title: 'capacity', value: m.capacityBytes, unit: 'B', min: 0 },
+    { name: 'free_bytes', key: 'free_bytes', title: 'free space', value: m.freeBytes, unit: 'B', min: 0 },
+  ]);
+}
