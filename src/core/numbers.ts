@@ -36,8 +36,8 @@ export interface DeviceNumber {
 }
 
 /** `Black Toner (HP 410A)` → `black_toner_hp_410a`: a key or label that every output can carry as is. */
-export function numberKey(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 48) || 'value';
+export function numberKey(text: string, fallback = 'value'): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 48) || fallback;
 }
 
 /** Make the keys of a device's numbers unique (`disk`, `disk_2`, …) in the order given. */

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
 import { RunError } from '../../util/errors.js';
+import { SOURCES } from '../../sources/index.js';
 
 /** The commented sample shipped with the package (repo root / package root). */
 export const SAMPLE_CONFIG = fileURLToPath(new URL('../../../monitor.config.yaml', import.meta.url));
@@ -13,7 +14,8 @@ export const SAMPLE_CONFIG = fileURLToPath(new URL('../../../monitor.config.yaml
 export async function configValidate(g: GlobalOptions): Promise<number> {
   const config = loadConfig(g.config); // throws ConfigError (exit 2) with every problem
   for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
-  const parts = [`${config.printers.length} printer(s)`, `${config.vcenters.length} vcenter(s)`];
+  // each source's configured devices, under the name of its first kind: "2 printer(s), 1 vcenter(s)"
+  const parts = [...SOURCES].sort((a, b) => a.section.key.localeCompare(b.section.key)).map((s) => `${s.configured(config).length} ${s.kinds[0].kind}(s)`);
   if (config.email) parts.push(`email to ${config.email.recipients.length} recipient(s)`);
   if (config.maintenance.length) parts.push(`${config.maintenance.length} maintenance window(s)`);
   process.stdout.write(`${config.file}: ok — ${parts.join(', ')}; state file ${config.stateFile}\n`);

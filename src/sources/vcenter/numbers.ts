@@ -38,7 +38,7 @@ export function vmNumbers(m: Partial<VmMetrics>, rules: DeviceRules): DeviceNumb
     { name: 'memory_percent', key: 'memory', title: 'memory', value: m.memPercent, ...pct, ...levelsOf(rules.memory) },
   ];
   for (const d of m.disks ?? []) {
-    out.push({ name: 'disk_free_percent', labels: { disk: d.path }, key: `disk_${numberKey(d.path)}`, title: `${d.path} free`, value: d.freePercent, ...pct, ...levelsOf(rules['disk-free']) });
+    out.push({ name: 'disk_free_percent', labels: { disk: d.path }, key: `disk_${numberKey(d.path, 'root')}`, title: `${d.path} free`, value: d.freePercent, ...pct, ...levelsOf(rules['disk-free']) });
   }
   return keep(out);
 }
