@@ -233,11 +233,15 @@ const utf8 = new TextDecoder('utf-8');
 
 class Reader {
   pos = 0;
-  constructor(readonly buf: Uint8Array) {}
+  /** `base`: where buf starts in the whole message, so that errors name the message's offset. */
+  constructor(
+    readonly buf: Uint8Array,
+    readonly base = 0,
+  ) {}
 
   need(n: number, what: string): void {
     if (n > this.buf.length - this.pos) {
-      throw new IppDecodeError(`${what}: needs ${n} byte${n === 1 ? '' : 's'}, only ${this.buf.length - this.pos} left`, this.pos);
+      throw new IppDecodeError(`${what}: needs ${n} byte${n === 1 ? '' : 's'}, only ${this.buf.length - this.pos} left`, this.base + this.pos);
     }
   }
   u8(what: string): number {
@@ -320,7 +324,7 @@ function decodeValue(tag: number, b: Uint8Array, at: number): IppValue {
     case TAG.textWithLanguage:
     case TAG.nameWithLanguage: {
       // language length + language + text length + text, which must fill the value exactly
-      const r = new Reader(b);
+      const r = new Reader(b, at);
       const lang = r.field('language');
       const text = r.field('text');
       if (r.pos !== b.length) throw new IppDecodeError(`${b.length - r.pos} stray bytes after a ${tag === TAG.textWithLanguage ? 'textWithLanguage' : 'nameWithLanguage'} value`, at + r.pos);
