@@ -19,6 +19,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+// cron-like PATHs (/usr/bin:/bin) lack /usr/sbin
+const CUPSD = existsSync('/usr/sbin/cupsd') ? '/usr/sbin/cupsd' : 'cupsd';
 const running = new Set();
 process.once('exit', () => {
   // last resort if a test forgot stop(): never leave a scheduler behind
@@ -156,7 +158,7 @@ export async function startCups({ queues = ['office'], jobPrivateValues = 'defau
     writeConf(root, port, queues, jobPrivateValues);
     const args = ['-f', '-c', join(root, 'cupsd.conf'), '-s', join(root, 'cups-files.conf')];
     // its own process group (detached), so that stop() reaches any helper it started
-    const child = spawn('cupsd', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(CUPSD, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     running.add(child);
     let output = '';
     child.stdout.on('data', (d) => (output += d));
