@@ -89,6 +89,11 @@ describe('getJobs against a real cupsd (JobPrivateValues none)', () => {
     });
   });
 
+  test('limit: the server returns at most that many jobs', async () => {
+    const r = await getJobs(cups.uri('office'), { timeoutMs: 5000, limit: 1 });
+    assert.equal(r.jobs.length, 1);
+  });
+
   test('an empty queue: no jobs', async () => {
     const r = await getJobs(cups.uri('annex'), { timeoutMs: 5000 });
     assert.deepEqual(r, { status: 'successful-ok', jobs: [], hidden: false });
@@ -274,6 +279,15 @@ describe('deadline, size limit, login, versions and garbage, against node server
       assert.equal(e.message, `no answer from 127.0.0.1:${port} within 1.5s`);
     });
     assert.ok(Date.now() - t0 <= 2500);
+    // the caller's AbortSignal ends it sooner
+    const ac = new AbortController();
+    const pending = getJobs(`ipp://127.0.0.1:${port}/printers/x`, { timeoutMs: 60_000, signal: ac.signal });
+    await waitFor(() => sockets.length >= 2, 'the second connection');
+    ac.abort(new Error('poll cancelled'));
+    await rejectsWith(pending, (e) => {
+      assert.equal(e.kind, 'aborted');
+      assert.equal(e.cause?.message, 'poll cancelled');
+    });
     for (const s of sockets) s.destroy();
   });
 

@@ -180,3 +180,17 @@ describe('pagesByHost', () => {
     assert.deepEqual(c.totals, { 'pc-1': 14 });
   });
 });
+
+test('the queue logic, the IPP encoding and the record mapping are pure; collectQueue loads the client only when it runs', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const src = (f) => readFile(new URL(`../../src/${f}`, import.meta.url), 'utf8');
+  const imports = (text) => [...text.matchAll(/^\s*import\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => ({ type: !!m[1], from: m[2] }));
+  for (const f of ['sources/printers/queue.ts', 'protocols/ipp/encoding.ts', 'protocols/ipp/jobs.ts']) {
+    for (const i of imports(await src(f))) assert.ok(i.from.startsWith('./'), `${f} imports ${i.from}`);
+  }
+  const collect = imports(await src('sources/printers/queue-collect.ts'));
+  assert.deepEqual(
+    collect.filter((i) => !i.type).map((i) => i.from),
+    ['./queue.js'],
+  );
+});
