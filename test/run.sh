@@ -10,6 +10,10 @@ command -v snmpget >/dev/null 2>&1 || need+=(snmp)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v go >/dev/null 2>&1 || need+=(golang-go)
 [ -d /usr/share/gocode/src/github.com/vmware/govmomi/simulator ] || need+=(golang-github-vmware-govmomi-dev)
+# IPP tests: a private cupsd, lp/lpstat/cancel to seed jobs, ipptool for jobs "from other hosts"
+command -v cupsd >/dev/null 2>&1 || [ -x /usr/sbin/cupsd ] || need+=(cups-daemon)
+command -v lp >/dev/null 2>&1 || need+=(cups-client)
+command -v ipptool >/dev/null 2>&1 || need+=(cups-ipp-utils)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "test/run.sh: installing ${need[*]}"
