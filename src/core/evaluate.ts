@@ -90,8 +90,8 @@ export function deriveState(d: DeviceState, rules: DeviceRules): Severity {
 export function problemsOf(d: DeviceState, state: Severity = d.state): Problem[] {
   if (d.blockedBy || state === 'ok') return [];
   if (d.reach.state !== 'ok') {
-    // collectors prefix their errors for logs ("[snmp office-1] timeout …"); a problem already belongs to its device
-    return [{ rule: 'reachable', severity: state, message: (d.reach.error ?? 'no answer').replace(/^\[[^\]]*\]\s*/, '') }];
+    // a reading's error is the reason alone (collectors add `[snmp name]` only to their log lines)
+    return [{ rule: 'reachable', severity: state, message: d.reach.error ?? 'no answer' }];
   }
   const out: Problem[] = [];
   for (const [rule, rs] of Object.entries(d.rules)) {

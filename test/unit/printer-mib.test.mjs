@@ -456,8 +456,8 @@ describe('collectPrinters() with fake sessions', () => {
       log: (l) => lines.push(l),
     });
     assert.deepEqual(readings.map((r) => r.reachable), [true, false, false, true]);
-    assert.equal(readings[1].error, '[snmp broken] oops for community ***');
-    assert.equal(readings[2].error, '[snmp throws] cannot open ***');
+    assert.equal(readings[1].error, 'oops for community ***');
+    assert.equal(readings[2].error, 'cannot open ***');
     assert.deepEqual(readings[1].metrics, {});
     assert.ok(!lines.join('\n').includes('sekret-community'));
     assert.ok(lines.some((l) => l.startsWith('[snmp ok-1] ok')));

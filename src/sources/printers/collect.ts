@@ -30,7 +30,7 @@ export async function collectPrinters(printers: PrinterConfig[], opts: CollectPr
   const settled = await Promise.allSettled(workers);
   // collectPrinterSafely does not throw; should a bug make it, the printer still gets a reading
   settled.forEach((s) => s.status === 'rejected' && opts.log?.(`[snmp] internal error: ${String(s.reason)}`));
-  return printers.map((p, i) => results[i] ?? unreachable(p, `[snmp ${p.name}] not polled (internal error)`));
+  return printers.map((p, i) => results[i] ?? unreachable(p, 'not polled (internal error)'));
 }
 
 function target(p: PrinterConfig): string {
@@ -41,10 +41,11 @@ function unreachable(p: PrinterConfig, error: string): Reading {
   return { id: p.id, kind: 'printer', name: p.name, target: target(p), reachable: false, error, metrics: {} };
 }
 
+/** Why a printer could not be read, without its name: the reading belongs to the device already; logs add the prefix. */
 function errorText(p: PrinterConfig, e: unknown): string {
-  if (e instanceof SnmpError) return e.message;
+  if (e instanceof SnmpError) return e.reason;
   const msg = e instanceof Error ? e.message : String(e);
-  return `[snmp ${p.name}] ${scrub(msg, snmpSecrets(p.snmp))}`;
+  return scrub(msg, snmpSecrets(p.snmp));
 }
 
 async function collectPrinterSafely(p: PrinterConfig, opts: CollectPrintersOptions): Promise<Reading> {
@@ -52,11 +53,11 @@ async function collectPrinterSafely(p: PrinterConfig, opts: CollectPrintersOptio
   try {
     const reading = await collectPrinter(p, opts);
     const m = reading.metrics as unknown as PrinterMetrics;
-    opts.log?.(reading.reachable ? `[snmp ${p.name}] ok: ${m.supplies.length} supplies, ${Date.now() - started} ms` : `${reading.error} (${Date.now() - started} ms)`);
+    opts.log?.(reading.reachable ? `[snmp ${p.name}] ok: ${m.supplies.length} supplies, ${Date.now() - started} ms` : `[snmp ${p.name}] ${reading.error} (${Date.now() - started} ms)`);
     return reading;
   } catch (e) {
     const error = errorText(p, e);
-    opts.log?.(`${error} (${Date.now() - started} ms)`);
+    opts.log?.(`[snmp ${p.name}] ${error} (${Date.now() - started} ms)`);
     return unreachable(p, error);
   }
 }
@@ -93,7 +94,7 @@ async function collectPrinter(p: PrinterConfig, opts: CollectPrintersOptions): P
 
     // A request that fails after the system GET answered leaves its own fields empty, nothing more.
     const failed = (what: string, e: unknown): null => {
-      opts.log?.(`${errorText(p, e)} (${what}; its fields are left empty)`);
+      opts.log?.(`[snmp ${p.name}] ${errorText(p, e)} (${what}; its fields are left empty)`);
       return null;
     };
     const value = <T>(what: string, r: PromiseSettledResult<T>): T | null => (r.status === 'fulfilled' ? r.value : failed(what, r.reason));
