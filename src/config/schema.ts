@@ -8,6 +8,7 @@ import type { RuleInput } from '../core/rule.js';
 import { KINDS, rulesFor } from '../core/rules/index.js';
 import { vcenterEntry } from './vcenter-schema.js';
 import { emailSection } from './email-schema.js';
+import { historySection, HISTORY_CONFIG_DEFAULTS } from './history-schema.js';
 import { bool, duration, entries, fail, fields, join, list, num, oneOf, secret, str, type Ctx, type YNode } from './validate.js';
 
 export const DEFAULTS = {
@@ -314,6 +315,7 @@ export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string):
     vcenters: [],
     email: null,
     maintenance: [],
+    history: { ...HISTORY_CONFIG_DEFAULTS },
     secrets: ctx.secrets,
     warnings: [],
   };
@@ -333,6 +335,7 @@ export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string):
     vcenters: (n, p) => deferred.push(() => namedList(ctx, n, p, 'vcenter', cfg.vcenters, (item, q) => vcenterEntry(ctx, item, q, cfg.defaults))),
     email: (n, p) => (cfg.email = emailSection(ctx, n, p) ?? null),
     maintenance: (n, p) => namedList(ctx, n, p, 'maintenance window', cfg.maintenance, (item, q) => maintenanceWindow(ctx, item, q)),
+    history: (n, p) => historySection(ctx, n, p, cfg.history),
   });
   for (const f of deferred) f();
   return cfg;
