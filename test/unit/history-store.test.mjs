@@ -28,7 +28,7 @@ test('appendHistory() writes one line per poll into the UTC day segment, mode 06
   assert.equal(statSync(dir).mode & 0o777, 0o700);
   const lines = readFileSync(join(dir, '2026-11-20.jsonl'), 'utf8').split('\n');
   assert.equal(lines.length, 3, 'two lines and the final newline');
-  assert.deepEqual(JSON.parse(lines[0]), { t: '2026-11-20T00:05:00.000Z', d: { 'printer/a': { black_toner: 80, page_count: 1000 }, 'printer/b': { black_toner: null, cyan_toner: 40 } } });
+  assert.equal(lines[0], '{"t":"2026-11-20T00:05:00.000Z","k":[["black_toner","page_count"],["black_toner","cyan_toner"]],"d":{"printer/a":[0,80,1000],"printer/b":[1,null,40]}}', 'key sets once, then each device as [key set, values…]');
 
   const all = await readHistory(dir, { since: at(0) });
   assert.deepEqual([...all.keys()], ['printer/a', 'printer/b']);
@@ -77,7 +77,7 @@ test('a poll killed mid-append: the torn line is skipped when reading, the next 
   const size = statSync(file).size;
   // the kill: the second line lost its end, in the middle of printer/b's object
   const text = readFileSync(file, 'utf8');
-  const cut = text.lastIndexOf('"black_toner":49') + 10;
+  const cut = text.lastIndexOf('"printer/b":[0,49') + 15;
   truncateSync(file, cut);
   assert.ok(statSync(file).size < size);
   await appendHistory(dir, at(15 * MIN), [{ id: 'printer/a', numbers: { black_toner: 78 } }, { id: 'printer/b', numbers: { black_toner: 48 } }]);
@@ -134,6 +134,20 @@ test('pruneHistory() removes the oldest days until the folder fits max-size, nev
   assert.equal(r.bytes, today + oneGz);
   await pruneHistory(dir, now, { keepMs: 35 * DAY, maxBytes: 10 });
   assert.deepEqual(readdirSync(dir), ['2026-11-23.jsonl'], "today's segment stays even over the cap");
+});
+
+test('readHistory() keeps device ids and keys that need JSON escaping apart', async () => {
+  const dir = fresh();
+  const odd = 'printer/a"],"x":[0,1';
+  await appendHistory(dir, at(MIN), [
+    { id: odd, numbers: { 'k"]}': 1, plain: 2 } },
+    { id: 'printer/a', numbers: { plain: 3, nan: NaN } },
+  ]);
+  for (const devices of [undefined, ['printer/a', odd]]) {
+    const h = await readHistory(dir, { since: at(0), devices });
+    assert.deepEqual(h.get(odd), [{ t: T0 + MIN, v: { 'k"]}': 1, plain: 2 } }]);
+    assert.deepEqual(h.get('printer/a'), [{ t: T0 + MIN, v: { plain: 3, nan: null } }], 'NaN is stored as null');
+  }
 });
 
 test('a stray file or a damaged compressed day never stops a read', async () => {
