@@ -108,8 +108,14 @@ function unpack(sets: unknown, arr: unknown): Record<string, number | null> | nu
   const keys = sets[arr[0] as number];
   if (!Array.isArray(keys) || keys.length !== arr.length - 1) return null;
   const v: Record<string, number | null> = {};
-  for (let i = 0; i < keys.length; i++) v[keys[i]] = arr[i + 1] as number | null;
+  for (let i = 0; i < keys.length; i++) setOwn(v, keys[i], arr[i + 1] as number | null);
   return v;
+}
+
+/** `o[k] = v`, also for a key named `__proto__` (which would otherwise set the prototype). */
+function setOwn(o: Record<string, number | null>, k: string, v: number | null): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }
 
 /**
@@ -117,6 +123,7 @@ function unpack(sets: unknown, arr: unknown): Record<string, number | null> | nu
  * If the file does not end with a newline (a poll was killed mid-append), the line starts on a fresh one.
  */
 export async function appendHistory(dir: string, at: Date, entries: readonly HistoryEntry[]): Promise<void> {
+  if (Number.isNaN(at.getTime())) throw new Error(`cannot append to history in ${dir}: the poll time is not a valid date`);
   const file = join(dir, `${dayOf(at)}.jsonl`);
   let line = formatLine(at, entries);
   try {
@@ -200,7 +207,7 @@ async function* bufferLines(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer
 function keep(v: Record<string, number | null>, keys: readonly string[] | undefined): Record<string, number | null> | null {
   if (!keys) return v;
   let out: Record<string, number | null> | null = null;
-  for (const k of keys) if (k in v) (out ??= {})[k] = v[k];
+  for (const k of keys) if (Object.hasOwn(v, k)) setOwn((out ??= {}), k, v[k]);
   return out;
 }
 

@@ -142,12 +142,16 @@ test('readHistory() keeps device ids and keys that need JSON escaping apart', as
   await appendHistory(dir, at(MIN), [
     { id: odd, numbers: { 'k"]}': 1, plain: 2 } },
     { id: 'printer/a', numbers: { plain: 3, nan: NaN } },
+    { id: 'printer/proto', numbers: JSON.parse('{"__proto__":5}') },
   ]);
   for (const devices of [undefined, ['printer/a', odd]]) {
     const h = await readHistory(dir, { since: at(0), devices });
     assert.deepEqual(h.get(odd), [{ t: T0 + MIN, v: { 'k"]}': 1, plain: 2 } }]);
     assert.deepEqual(h.get('printer/a'), [{ t: T0 + MIN, v: { plain: 3, nan: null } }], 'NaN is stored as null');
   }
+  const proto = (await readHistory(dir, { since: at(0), devices: ['printer/proto'], keys: ['__proto__'] })).get('printer/proto')[0].v;
+  assert.ok(Object.hasOwn(proto, '__proto__'), 'a key named __proto__ is data, not a prototype');
+  assert.equal(Object.getOwnPropertyDescriptor(proto, '__proto__').value, 5);
 });
 
 test('a stray file or a damaged compressed day never stops a read', async () => {
