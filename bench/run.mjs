@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: every figure side by side with its reference, measured in the same run.
 // These machines are shared and noisy: medians of several runs, and ratios.
-// Parts: startup (status/--help vs bare node), printers (issue 2), vCenter (issue 3, when present).
+// Parts: startup (status/--help vs bare node), printers (issue 2), history (issue 12), vCenter (issue 3, when present).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { benchStartup } from './startup.mjs';
@@ -13,6 +13,7 @@ const log = (line) => process.stderr.write(`  … ${line}\n`);
 
 const parts = [['startup', () => benchStartup({ repoRoot, log })]];
 if (existsSync(join(repoRoot, 'bench', 'printers.mjs'))) parts.push(['printers', async () => (await import('./printers.mjs')).benchPrinters({ repoRoot, log })]);
+if (existsSync(join(repoRoot, 'bench', 'history.mjs'))) parts.push(['history', async () => (await import('./history.mjs')).benchHistory({ repoRoot, log })]);
 if (existsSync(join(repoRoot, 'bench', 'vcenter.mjs'))) parts.push(['vcenter', async () => (await import('./vcenter.mjs')).benchVcenter({ repoRoot, log })]);
 
 let failed = false;

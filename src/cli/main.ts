@@ -61,6 +61,28 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
     .option('--keep', 'keep the demo folder (config and state) and print its path')
     .action((opts: { keep?: boolean }) => run(async (gl) => (await import('./commands/demo.js')).demoCommand(gl, opts)));
 
+  program
+    .command('history')
+    .description("a device's numbers over time: latest, min, max, a sparkline, toner/free-space forecasts, its events")
+    .argument('<device>', 'device id (printer/office-1)')
+    .option('--since <duration>', 'window: 24h, 7d, 2w …', '24h')
+    .option('-m, --metric <key...>', 'only these numbers (keys as in --json)')
+    .option('--json', 'machine-readable output')
+    .action((device: string, opts: { since?: string; metric?: string[]; json?: boolean }) =>
+      run(async (gl) => (await import('./commands/history.js')).historyCommand(gl, device, opts)),
+    );
+
+  program
+    .command('events')
+    .description('the event log: state transitions, removed devices, overrides, acks')
+    .option('--since <duration>', 'only the last 24h, 7d, 2w …')
+    .option('-d, --device <glob>', 'only these devices (id or glob: printer/*)')
+    .option('-t, --type <type...>', 'only these types: transition, device-removed, override-set, override-cleared, override-expired, ack')
+    .option('--json', 'machine-readable output')
+    .action((opts: { since?: string; device?: string; type?: string[]; json?: boolean }) =>
+      run(async (gl) => (await import('./commands/events.js')).eventsCommand(gl, opts)),
+    );
+
   registerOverrides(program, run);
   registerAlerts(program, run);
   return program;

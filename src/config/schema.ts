@@ -6,6 +6,7 @@ import type { WindowSpec } from '../core/overrides.js';
 import { KINDS, rulesFor, SOURCES } from '../sources/index.js';
 import { rulesBlock } from './rules.js';
 import { emailSection } from './email-schema.js';
+import { historySection, HISTORY_CONFIG_DEFAULTS } from './history-schema.js';
 import { duration, entries, fail, fields, join, list, namedList, num, str, type Ctx, type YNode } from './validate.js';
 
 export const DEFAULTS = {
@@ -122,6 +123,7 @@ export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string):
     ...(Object.fromEntries(SOURCES.map((s) => [s.section.key, s.section.empty()])) as unknown as SourceSections),
     email: null,
     maintenance: [],
+    history: { ...HISTORY_CONFIG_DEFAULTS },
     secrets: ctx.secrets,
     warnings: [],
   };
@@ -140,6 +142,7 @@ export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string):
     ...Object.fromEntries(SOURCES.map((s) => [s.section.key, (n: YNode, p: string) => deferred.push(() => ((cfg as unknown as Record<string, unknown>)[s.section.key] = s.section.parse(ctx, n, p, cfg)))])),
     email: (n, p) => (cfg.email = emailSection(ctx, n, p) ?? null),
     maintenance: (n, p) => namedList(ctx, n, p, 'maintenance window', cfg.maintenance, (item, q) => maintenanceWindow(ctx, item, q)),
+    history: (n, p) => historySection(ctx, n, p, cfg.history),
   });
   for (const f of deferred) f();
   return cfg;

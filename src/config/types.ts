@@ -3,6 +3,7 @@ import type { DeviceKind } from '../core/types.js';
 import type { RuleInput } from '../core/rule.js';
 import type { EmailConfig } from './email-schema.js';
 import type { WindowSpec } from '../core/overrides.js';
+import type { HistoryConfig } from './history-schema.js';
 
 export type ThresholdConfig = Partial<Record<DeviceKind, Record<string, RuleInput>>>;
 
@@ -30,6 +31,8 @@ export interface Config extends SourceSections {
   thresholds: ThresholdConfig;
   email: EmailConfig | null;
   maintenance: WindowSpec[];
+  /** Per-poll history of each device's numbers, beside the state file. */
+  history: HistoryConfig;
   /** Every secret value read from the config, so that output can be scrubbed of them. */
   secrets: string[];
   /** Non-fatal remarks from validation (e.g. `insecure: true`). */
