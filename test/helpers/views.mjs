@@ -67,6 +67,17 @@ export function vm(vc, name, { state = 'ok', problems = [], cpuPercent = 12.5, m
 }
 
 const snake = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'x';
+/** Keys are unique on a device: a second `black_toner` becomes `black_toner_2`. */
+function uniqueKeys(numbers) {
+  const seen = new Set();
+  for (const n of numbers) {
+    let k = n.key;
+    for (let i = 2; seen.has(k); i++) k = `${n.key}_${i}`;
+    seen.add((n.key = k));
+  }
+  return numbers;
+}
+
 const TONER = new Set(['toner', 'tonerCartridge', 'ink', 'inkCartridge']);
 
 /** The numbers the sources will declare, in miniature: printers, hosts (with GPUs), VMs (with disks). */
@@ -82,7 +93,7 @@ export function numbersOf(v) {
       };
     });
     out.push({ name: 'page_count', key: 'pages', title: 'page count', value: m.pageCount ?? null, unit: 'c', min: 0 });
-    return out;
+    return uniqueKeys(out);
   }
   if (v.kind === 'host') {
     const out = [
