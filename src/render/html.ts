@@ -99,19 +99,16 @@ function numberState(n: DeviceNumber): Severity {
 }
 
 /** A 24 h sparkline as an inline SVG polyline; gaps (null) break the line. Null when there is too little data. */
-export function sparkline(points: Array<{ t: number; v: number | null }>, now: Date, n: Pick<DeviceNumber, 'unit' | 'min' | 'max' | 'title'>): string | null {
+export function sparkline(points: Array<{ t: number; v: number | null }>, now: Date, n: Pick<DeviceNumber, 'unit' | 'title'>): string | null {
   const from = now.getTime() - DAY_MS;
   const recent = points.filter((p) => p.t >= from && p.t <= now.getTime());
   const values = recent.map((p) => p.v).filter((v): v is number => v !== null && Number.isFinite(v));
   if (values.length < 2) return null;
   const W = 120;
   const H = 24;
-  let lo = n.unit === '%' ? 0 : (n.min ?? Math.min(...values));
-  let hi = n.unit === '%' ? 100 : (n.max ?? Math.max(...values));
-  if (n.unit !== '%') {
-    lo = Math.min(lo, ...values);
-    hi = Math.max(hi, ...values);
-  }
+  // percentages on their whole 0–100 scale (a toner at 80 % looks full); anything else on its own range
+  let lo = n.unit === '%' ? 0 : Math.min(...values);
+  let hi = n.unit === '%' ? 100 : Math.max(...values);
   if (hi === lo) {
     hi += 1;
     lo -= 1;
@@ -159,7 +156,6 @@ function problemText(v: DeviceView): string {
 
 function figure(n: DeviceNumber, series: HistoryPoint[] | undefined, now: Date): string {
   const s = numberState(n);
-  const value = `<span class="val">${escapeHtml(display(n))}</span>`;
   let bar = '';
   if (n.unit === '%' && n.value !== null && Number.isFinite(n.value)) {
     const w = Math.max(0, Math.min(100, n.value));
@@ -167,7 +163,8 @@ function figure(n: DeviceNumber, series: HistoryPoint[] | undefined, now: Date):
   }
   const spark = series ? sparkline(series.map((p) => ({ t: p.t, v: p.v[n.key] ?? null })), now, n) : null;
   const flag = s === 'critical' || s === 'warning' ? ` <span class="flag t-${s}">${WORD[s]}</span>` : '';
-  return `<li class="fig"><span class="lbl">${escapeHtml(n.title)}</span>${bar}${value}${flag}${spark ?? ''}</li>`;
+  // four cells always, so that bars, values and sparklines line up from one figure to the next
+  return `<li class="fig"><span class="lbl">${escapeHtml(n.title)}</span><span>${bar}</span><span class="val">${escapeHtml(display(n))}${flag}</span><span>${spark ?? ''}</span></li>`;
 }
 
 const CSS = `
@@ -194,15 +191,15 @@ th,td{text-align:left;vertical-align:top;padding:.45em .5em;border-bottom:1px so
 th{font-size:.85rem;color:var(--muted);font-weight:600}
 td.dev{font-weight:600;overflow-wrap:anywhere}
 td.dev small{display:block;font-weight:400;color:var(--muted)}
-.figs{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:.2em 1em}
-.fig{display:flex;align-items:center;gap:.4em;flex-wrap:wrap;font-size:.9rem}
-.lbl{min-width:7em;color:var(--muted);overflow-wrap:anywhere}
+.figs{list-style:none;margin:0;padding:0}
+.fig{display:grid;grid-template-columns:minmax(6em,1fr) 72px 9em 122px;align-items:center;gap:.1em .5em;font-size:.9rem;padding:.05em 0}
+.lbl{color:var(--muted);overflow-wrap:anywhere}
 .bar{display:inline-block;width:70px;height:10px;background:#e3e5e8;border-radius:5px;overflow:hidden;border:1px solid #c4c7cc}
 .fill{display:block;height:100%;background:var(--ok)}
 .f-warning{background:var(--warning)}.f-critical{background:var(--critical)}.f-unknown{background:var(--unknown)}
-.val{font-variant-numeric:tabular-nums;font-weight:600}
+.val{font-variant-numeric:tabular-nums;font-weight:600;white-space:nowrap}
 .flag{font-size:.75rem;font-weight:700}
-.spark{fill:none;stroke:#3b6fb6;stroke-width:1.5;vertical-align:middle}
+.spark{fill:none;stroke:#3b6fb6;stroke-width:1.5;vertical-align:middle;display:block;background:var(--soft)}
 .spark circle{fill:#3b6fb6}
 .note{font-size:.85rem;overflow-wrap:anywhere}
 .mark{font-weight:700;text-transform:uppercase;font-size:.75rem;background:#fff4d6;border:1px solid #e0c270;border-radius:3px;padding:0 .3em}
@@ -216,7 +213,10 @@ footer{margin-top:2em;color:var(--muted);font-size:.8rem}
  td{border:0;padding:.2em .5em}
  td:empty{display:none}
  td[data-label]:not(.dev)::before{content:attr(data-label) ": ";color:var(--muted);font-size:.8rem}
- .figs{grid-template-columns:1fr}
+ .fig{grid-template-columns:minmax(5em,1fr) 64px auto}
+ .fig>span:last-child:empty{display:none}
+ .fig>span:last-child{grid-column:2/-1}
+ .bar{width:60px}
 }
 @media (prefers-color-scheme:dark){
  :root{--bg:#15171a;--fg:#e8eaed;--muted:#9aa0a6;--line:#3c4043;--soft:#202327}
