@@ -18,6 +18,7 @@ const STATE_VALUE: Record<Severity, number> = { ok: 0, warning: 1, critical: 2, 
 
 /** Label values: backslash, double quote and line feed are the three escapes of the format. */
 export function escapeLabelValue(s: string): string {
+  if (!/[\\"\n]/.test(s)) return s;
   return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
@@ -97,6 +98,7 @@ export function renderOpenMetrics(views: DeviceView[], opts: OpenMetricsOptions)
     return f;
   };
 
+  const familyCache = new Map<string, { name: string; type: Family['type']; help: string }>();
   const state = family('simplemon_device_state', 'gauge', 'Device state as status shows it: 0 ok, 1 warning, 2 critical, 3 unknown.');
   for (const v of views) {
     const base: Array<[string, string]> = [['device', v.id], ['kind', v.kind], ['name', v.name]];
@@ -104,23 +106,22 @@ export function renderOpenMetrics(views: DeviceView[], opts: OpenMetricsOptions)
 
     const numbers = opts.numbersOf(v).filter((n) => n.value !== null && Number.isFinite(n.value));
     const rows = numbers.map((n) => {
-      const fam = familyOf(v.kind, n);
-      const own = Object.entries(n.labels ?? {})
-        .map(([k, val]): [string, string] => [labelName(k), String(val)])
-        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      return { n, fam, own };
+      const famKey = `${v.kind}\u0000${n.name}\u0000${n.unit}`;
+      let fam = familyCache.get(famKey);
+      if (!fam) familyCache.set(famKey, (fam = { ...familyOf(v.kind, n), help: `simplemon ${v.kind} ${n.name.replace(/_/g, ' ')}${unitWord(n)}, as its source declares it.` }));
+      const own = n.labels
+        ? Object.entries(n.labels)
+            .map(([k, val]): [string, string] => [labelName(k), String(val)])
+            .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        : [];
+      return { n, fam, own, id: `${fam.name}${labelSet(own)}` };
     });
     const seen = new Map<string, number>();
+    for (const r of rows) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
     for (const r of rows) {
-      const k = `${r.fam.name}${labelSet(r.own)}`;
-      seen.set(k, (seen.get(k) ?? 0) + 1);
-    }
-    for (const r of rows) {
-      const k = `${r.fam.name}${labelSet(r.own)}`;
       const labels = [...base, ...r.own];
-      if (seen.get(k)! > 1) labels.push(['key', r.n.key]);
-      const help = `simplemon ${v.kind} ${r.n.name.replace(/_/g, ' ')}${unitWord(r.n)}, as its source declares it.`;
-      family(r.fam.name, r.fam.type, help).samples.push(`${r.fam.name}${labelSet(labels)} ${sampleValue(r.n.value!)}`);
+      if (seen.get(r.id)! > 1) labels.push(['key', r.n.key]);
+      family(r.fam.name, r.fam.type, r.fam.help).samples.push(`${r.fam.name}${labelSet(labels)} ${sampleValue(r.n.value!)}`);
     }
   }
 
