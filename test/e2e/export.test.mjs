@@ -74,6 +74,7 @@ test('export --output writes the file atomically, world-readable for node_export
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '');
   assert.equal(statSync(out).mode & 0o777, 0o644);
+  assert.equal(statSync(join(dir, 'textfile')).mode & 0o777, 0o755, 'a folder it makes is readable by node_exporter');
   assert.deepEqual(readdirSync(join(dir, 'textfile')), ['simplemon.prom']);
   const text = readFileSync(out, 'utf8');
   const stdout = await cli(['export', '--config', config]);

@@ -1,6 +1,8 @@
 // simplemon export --format openmetrics [--output FILE]: the saved state as Prometheus text, for
 // node_exporter's textfile collector. With --output the file is replaced atomically (a scrape never sees
 // half a file) and made world-readable (0644), since node_exporter runs as its own user.
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { GlobalOptions } from '../main.js';
 import type { Config } from '../../config/types.js';
 import type { StateFile } from '../../state/types.js';
@@ -30,7 +32,12 @@ export async function exportCommand(g: GlobalOptions, opts: { format: string; ou
   const config = loadConfig(g.config);
   const state = await readState(config.stateFile);
   const text = exportOpenMetrics(config, state, new Date());
-  if (opts.output) await writeFileAtomic(opts.output, text, 0o644);
+  if (opts.output) {
+    // a folder made here must be readable by node_exporter too (writeFileAtomic would make it 0700)
+    const file = resolve(opts.output);
+    await mkdir(dirname(file), { recursive: true, mode: 0o755 });
+    await writeFileAtomic(file, text, 0o644);
+  }
   else process.stdout.write(text);
   return 0;
 }
