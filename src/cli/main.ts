@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { errorMessage } from '../util/errors.js';
 import { scrubSecrets } from '../util/secrets.js';
+import { renderCheckError } from '../render/nagios.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -85,6 +86,7 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
 
   registerOverrides(program, run);
   registerAlerts(program, run);
+  registerOutputs(program, run);
   return program;
 }
 
@@ -143,6 +145,34 @@ function registerAlerts(program: Command, run: (fn: Run) => Promise<void>): void
   a.command('retry')
     .description('send the outbox now, including emails refused for good (exit 1 if any are left)')
     .action(() => alertsRun((m, c) => m.alertsRetry(c)));
+}
+
+/** Outputs that feed an existing shop: the Nagios / Icinga plugin and the Prometheus export. */
+function registerOutputs(program: Command, run: (fn: Run) => Promise<void>): void {
+  program
+    .command('check')
+    .description('Nagios/Icinga plugin: one status line with performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
+    .argument('<device>', 'device id (printer/office-1), glob (host/vc1/*), kind (printers) or device name')
+    .option('-r, --refresh', 'poll first')
+    .option('--stale-after <duration>', 'data older than this is UNKNOWN (default 15m: 3 × a 5-minute poll)')
+    // a plugin's usage errors are UNKNOWN (3) on stdout, never commander's exit 2 on stderr
+    .configureOutput({ outputError: () => {} })
+    .exitOverride((e) => {
+      if (e.exitCode === 0) throw e; // --help
+      const r = renderCheckError(e.message.replace(/^error: /, ''));
+      process.stdout.write(`${r.line}\n`);
+      throw Object.assign(new Error(e.message), { exitCode: r.exitCode });
+    })
+    .action((device: string, opts: { refresh?: boolean; staleAfter?: string }) =>
+      run(async (gl) => (await import('./commands/check.js')).checkCommand(gl, device, opts)),
+    );
+
+  program
+    .command('export')
+    .description('write the saved state for other systems: Prometheus text for node_exporter\'s textfile collector')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['openmetrics']).default('openmetrics'))
+    .option('-o, --output <file>', 'write this file atomically (mode 0644) instead of printing')
+    .action((opts: { format: string; output?: string }) => run(async (gl) => (await import('./commands/export.js')).exportCommand(gl, opts)));
 }
 
 export async function main(argv: string[]): Promise<void> {
