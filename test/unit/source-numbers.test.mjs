@@ -10,7 +10,7 @@ import { resolveRule } from '../../dist/core/rule.js';
 const settings = (kind, over = {}) => Object.fromEntries(rulesFor(kind).map((d) => [d.name, resolveRule(d, over[d.name])]));
 const supply = (index, description, type, cls, level, percent) => ({ index, description, type, class: cls, unit: 'percent', maxCapacity: 100, level, percent });
 
-test('printerNumbers(): each supply with a level, toner carrying the toner-low threshold; −3 and unknown levels left out; the page count as a counter', () => {
+test('printerNumbers(): each supply, toner carrying the toner-low threshold; −3 and unknown levels have no value (null, never the 50 % estimate); the page count as a counter', () => {
   const m = {
     pageCount: 12345,
     supplies: [
@@ -22,14 +22,15 @@ test('printerNumbers(): each supply with a level, toner carrying the toner-low t
     ],
   };
   const n = printerNumbers(m, settings('printer', { 'toner-low': { warning: { op: 'below', value: 30 }, critical: { op: 'below', value: 10 } } }));
-  assert.deepEqual(n.map((x) => x.key), ['black_toner', 'waste_toner_box', 'black_toner_2', 'pages']);
+  assert.deepEqual(n.map((x) => x.key), ['black_toner', 'cyan_toner', 'magenta_toner', 'waste_toner_box', 'black_toner_2', 'pages']);
+  assert.deepEqual(n.slice(1, 3).map((x) => x.value), [null, null]);
   const black = n[0];
   assert.equal(black.value, 12);
   assert.equal(black.unit, '%');
   assert.deepEqual(black.labels, { supply: 'black toner' });
   assert.deepEqual([black.warning, black.critical], [{ op: 'below', value: 30 }, { op: 'below', value: 10 }]);
-  assert.equal(n[1].critical, undefined, 'a waste receptacle is not watched by toner-low');
-  assert.deepEqual(n[3], { name: 'page_count', key: 'pages', title: 'pages printed', value: 12345, unit: 'c', min: 0 });
+  assert.equal(n[3].critical, undefined, 'a waste receptacle is not watched by toner-low');
+  assert.deepEqual(n[5], { name: 'page_count', key: 'pages', title: 'pages printed', value: 12345, unit: 'c', min: 0 });
   const off = printerNumbers(m, settings('printer', { 'toner-low': { enabled: false } }));
   assert.equal(off[0].critical, null, 'a rule turned off puts no threshold on its number');
 });
@@ -42,8 +43,8 @@ test('vCenter numbers: host CPU/memory with their thresholds, GPUs by name, VM g
   assert.equal(byKey.net_rx.value, 2048, 'KB/s become bytes per second');
   assert.equal(byKey.net_tx.value, null);
   assert.equal(byKey.nvidia_a40_temp.unit, 'C');
-  const v = vmNumbers({ cpuPercent: 5, memPercent: null, disks: [{ path: 'C:\\', freePercent: 8 }, { path: '/', freePercent: 50 }] }, settings('vm'));
-  assert.deepEqual(v.map((x) => x.key), ['cpu', 'memory', 'disk_c', 'disk_root']);
+  const v = vmNumbers({ cpuPercent: 5, memPercent: null, disks: [{ path: 'C:\\', freePercent: 8, freeBytes: 8, capacityBytes: 100 }, { path: '/', freePercent: 50, freeBytes: 50, capacityBytes: 100 }] }, settings('vm'));
+  assert.deepEqual(v.map((x) => x.key), ['cpu', 'memory', 'disk_c', 'disk_c_free_bytes', 'disk_root', 'disk_root_free_bytes']);
   assert.deepEqual(v[2].critical, { op: 'below', value: 10 });
   assert.equal(v[1].critical, null, 'VM memory is off by default');
   const d = datastoreNumbers({ freePercent: 9, capacityBytes: 100, freeBytes: 9 }, settings('datastore'));

@@ -48,13 +48,9 @@ export function checkDevices(input: CheckInput): CheckResult {
 
 /** The app-layer shape: config, state and clock in, exit code and output out. */
 export async function runCheck(config: Config, state: StateFile, now: Date, target: string, staleAfterMs: number): Promise<{ exitCode: number; output: string }> {
-  const [{ viewsOf, rulesResolver }, { COLLECTORS }, { fallbackNumbersOf }] = await Promise.all([
-    import('../../poll/run-poll.js'),
-    import('../../poll/sources.js'),
-    import('../../render/numbers-fallback.js'),
-  ]);
-  const views = viewsOf(state, config, COLLECTORS, now);
-  const r = checkDevices({ views, checkedAt: state.checkedAt, target, now, staleAfterMs, numbersOf: fallbackNumbersOf(rulesResolver(config, COLLECTORS)) });
+  const [{ viewsOf, numbersOf }, { SOURCES }] = await Promise.all([import('../../app/devices.js'), import('../../sources/index.js')]);
+  const views = viewsOf(state, config, SOURCES, now);
+  const r = checkDevices({ views, checkedAt: state.checkedAt, target, now, staleAfterMs, numbersOf: numbersOf(config, SOURCES) });
   return { exitCode: r.exitCode, output: `${r.line}\n` };
 }
 

@@ -8,19 +8,18 @@ import type { Config } from '../../config/types.js';
 import type { StateFile } from '../../state/types.js';
 import { loadConfig } from '../../config/load.js';
 import { readState } from '../../state/store.js';
-import { viewsOf, rulesResolver } from '../../poll/run-poll.js';
-import { COLLECTORS } from '../../poll/sources.js';
+import { numbersOf, viewsOf } from '../../app/devices.js';
+import { SOURCES } from '../../sources/index.js';
 import { outboxSummary } from '../../notify/types.js';
 import { renderOpenMetrics } from '../../render/openmetrics.js';
-import { fallbackNumbersOf } from '../../render/numbers-fallback.js';
 import { writeFileAtomic } from '../../state/atomic.js';
 import { ConfigError } from '../../util/errors.js';
 
 /** The app-layer shape: config, state and clock in, the text out. The poll duration is not in the state. */
 export function exportOpenMetrics(config: Config, state: StateFile, now: Date, pollDurationSeconds: number | null = null): string {
-  const views = viewsOf(state, config, COLLECTORS, now);
+  const views = viewsOf(state, config, SOURCES, now);
   return renderOpenMetrics(views, {
-    numbersOf: fallbackNumbersOf(rulesResolver(config, COLLECTORS)),
+    numbersOf: numbersOf(config, SOURCES),
     checkedAt: state.checkedAt,
     pollDurationSeconds,
     outbox: outboxSummary(state.notify),

@@ -7,15 +7,15 @@ import { isTonerOrInk, supplyLabel } from './rules.js';
 export function printerNumbers(metrics: Partial<PrinterMetrics>, rules: DeviceRules): DeviceNumber[] {
   const out: DeviceNumber[] = [];
   for (const s of metrics.supplies ?? []) {
-    // level −3 ("some remaining") is no figure; −1/−2 have none
-    if (s.percent === null || s.level === -3) continue;
     const label = supplyLabel(s);
+    // level −3 ("some remaining") is an estimate, −1/−2 have no figure: the number is there, its value unknown
+    const value = s.level === -3 ? null : s.percent;
     out.push({
       name: 'supply_percent',
       labels: { supply: label },
       key: numberKey(label),
       title: label,
-      value: s.percent,
+      value,
       unit: '%',
       min: 0,
       max: 100,

@@ -38,7 +38,9 @@ export function vmNumbers(m: Partial<VmMetrics>, rules: DeviceRules): DeviceNumb
     { name: 'memory_percent', key: 'memory', title: 'memory', value: m.memPercent, ...pct, ...levelsOf(rules.memory) },
   ];
   for (const d of m.disks ?? []) {
-    out.push({ name: 'disk_free_percent', labels: { disk: d.path }, key: `disk_${numberKey(d.path, 'root')}`, title: `${d.path} free`, value: d.freePercent, ...pct, ...levelsOf(rules['disk-free']) });
+    const key = `disk_${numberKey(d.path, 'root')}`;
+    out.push({ name: 'disk_free_percent', labels: { disk: d.path }, key, title: `${d.path} free`, value: d.freePercent, ...pct, ...levelsOf(rules['disk-free']) });
+    out.push({ name: 'disk_free_bytes', labels: { disk: d.path }, key: `${key}_free_bytes`, title: `${d.path} free space`, value: d.freeBytes, unit: 'B', min: 0, max: d.capacityBytes ?? null });
   }
   return keep(out);
 }
