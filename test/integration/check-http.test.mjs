@@ -205,6 +205,13 @@ describe('checkHttp() over HTTP', () => {
     assert.match(short.error, /^too many redirects \(more than 2\), last to http:\/\/127\.0\.0\.1:\d+\/ok$/);
   });
 
+  test('maxRedirects 0 follows none: the redirect is the final response, judged by expect-status', async () => {
+    const r = await checkHttp({ url: `${base}/b`, maxRedirects: 0, expectStatus: [301], timeoutMs: 2000 });
+    assert.equal(r.up, true, r.error);
+    assert.equal(r.statusCode, 301);
+    assert.equal(r.redirects, 0);
+  });
+
   test('a redirect loop is bounded by maxRedirects and named', async () => {
     const r = await checkHttp({ url: `${base}/loop1`, timeoutMs: 2000 });
     assert.equal(r.up, false);

@@ -179,7 +179,8 @@ export function checkHttp(opts: HttpCheckOptions): Promise<HttpResult> {
         const status = res.statusCode ?? 0;
         result.statusCode = status;
         const location = res.headers.location;
-        if (REDIRECT_CODES.has(status) && location) {
+        // maxRedirects 0: a redirect is the final answer (for expect-status 301, say).
+        if (REDIRECT_CODES.has(status) && location && maxRedirects > 0) {
           res.resume();
           let next: URL;
           try {
