@@ -268,6 +268,20 @@ describe('checkHttp() over HTTP', () => {
     assert.match(r.finalUrl, /monitor:\*\*\*@/);
   });
 
+  test('custom headers and the user agent are sent; a header value with a newline is a result, not an exception', async () => {
+    let got;
+    const s = track(http.createServer((req, res) => { got = req.headers; res.end('OK'); }));
+    const port = await listen(s);
+    const r = await checkHttp({ url: `http://127.0.0.1:${port}/`, headers: { 'X-Probe': 'yes' }, userAgent: 'simplemon/0.1', timeoutMs: 2000 });
+    assert.equal(r.up, true, r.error);
+    assert.equal(got['x-probe'], 'yes');
+    assert.equal(got['user-agent'], 'simplemon/0.1');
+    const bad = await checkHttp({ url: `http://127.0.0.1:${port}/`, headers: { 'X-Token': 'abc\r\nInjected: 1' }, timeoutMs: 2000 });
+    assert.equal(bad.up, false);
+    assert.match(bad.error, /^invalid request to http:\/\/127\.0\.0\.1:\d+\/: /);
+    assert.doesNotMatch(bad.error, /abc/);
+  });
+
   test('a bad URL or scheme is a result, not an exception', async () => {
     assert.match((await checkHttp({ url: 'not a url', timeoutMs: 100 })).error, /^invalid URL not a url/);
     assert.match((await checkHttp({ url: 'ftp://127.0.0.1/', timeoutMs: 100 })).error, /^unsupported URL scheme ftp:/);
@@ -336,6 +350,12 @@ describe('checkHttp() over HTTPS', () => {
     assert.equal(r.redirects, 1);
     assert.equal(r.finalUrl, `${base}/ok`);
     assert.ok(Math.abs(r.certDaysLeft - 3) <= 0.1);
+  });
+
+  test('a ca that is not PEM is a result, not an exception', async () => {
+    const r = await checkHttp({ url: https_('valid'), ca: 'not a certificate', timeoutMs: 2000 });
+    assert.equal(r.up, false);
+    assert.ok(r.error);
   });
 
   test('plain HTTP spoken to an HTTPS port times out or fails as a result', async () => {

@@ -135,42 +135,55 @@ export function checkHttp(opts: HttpCheckOptions): Promise<HttpResult> {
       const onSocketError = (s: net.Socket) => (err: Error): void => {
         if (socket === s) finish(describeNetError(err, target));
       };
-      if (isHttps) {
-        const s = tls.connect({
-          host, port,
-          servername: net.isIP(host) ? undefined : host,
-          ca: opts.ca ? [...tls.rootCertificates, opts.ca] : undefined,
-          rejectUnauthorized: false, // verified below, so that a refused certificate can still be read
-          ALPNProtocols: ['http/1.1'],
-        });
-        socket = s;
-        s.on('error', onSocketError(s));
-        s.once('connect', () => { phase = `in the TLS handshake with ${target}`; });
-        s.once('secureConnect', () => {
-          const refused = inspectCertificate(s, host, result, now());
-          if (refused && !opts.insecure) return finish(refused);
-          request(url, method, sendHeaders, s, target);
-        });
-      } else {
-        const s = net.connect({ host, port });
-        socket = s;
-        s.on('error', onSocketError(s));
-        s.once('connect', () => {
-          request(url, method, sendHeaders, s, target);
-        });
+      try {
+        connect();
+      } catch (e) {
+        finish(`cannot connect to ${target}: ${(e as Error).message}`);
+      }
+      function connect(): void {
+        if (isHttps) {
+          const s = tls.connect({
+            host, port,
+            servername: net.isIP(host) ? undefined : host,
+            ca: opts.ca ? [...tls.rootCertificates, opts.ca] : undefined,
+            rejectUnauthorized: false, // verified below, so that a refused certificate can still be read
+            ALPNProtocols: ['http/1.1'],
+          });
+          socket = s;
+          s.on('error', onSocketError(s));
+          s.once('connect', () => { phase = `in the TLS handshake with ${target}`; });
+          s.once('secureConnect', () => {
+            const refused = inspectCertificate(s, host, result, now());
+            if (refused && !opts.insecure) return finish(refused);
+            request(url, method, sendHeaders, s, target);
+          });
+        } else {
+          const s = net.connect({ host, port });
+          socket = s;
+          s.on('error', onSocketError(s));
+          s.once('connect', () => {
+            request(url, method, sendHeaders, s, target);
+          });
+        }
       }
     };
 
     const request = (url: URL, method: 'GET' | 'HEAD', sendHeaders: Record<string, string>, s: net.Socket, target: string): void => {
       phase = `waiting for the response from ${target}`;
-      const r = http.request({
+      let r: http.ClientRequest;
+      try {
+        r = http.request({
         createConnection: () => s,
         method,
         path: `${url.pathname}${url.search}`,
         setHost: false,
         headers: { host: url.host, ...sendHeaders },
         auth: url.username || url.password ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
-      });
+        });
+      } catch (e) {
+        // An invalid header name or value: the message names the header, never its value.
+        return finish(`invalid request to ${redactUrl(url)}: ${(e as Error).message}`);
+      }
       req = r;
       r.on('error', (err) => {
         if (req === r) finish(describeNetError(err, target));
