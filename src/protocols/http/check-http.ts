@@ -145,7 +145,7 @@ export function checkHttp(opts: HttpCheckOptions): Promise<HttpResult> {
           const s = tls.connect({
             host, port,
             servername: net.isIP(host) ? undefined : host,
-            ca: opts.ca ? [...tls.rootCertificates, opts.ca] : undefined,
+            secureContext: opts.ca ? contextWithCa(opts.ca) : undefined,
             rejectUnauthorized: false, // verified below, so that a refused certificate can still be read
             ALPNProtocols: ['http/1.1'],
           });
@@ -271,6 +271,19 @@ export function checkHttp(opts: HttpCheckOptions): Promise<HttpResult> {
     const headers: Record<string, string> = { 'user-agent': opts.userAgent ?? 'simplemon', accept: '*/*', ...lowerKeys(opts.headers ?? {}) };
     hop(first, opts.method ?? 'GET', headers);
   });
+}
+
+// A `ca` option replaces node's trust store, so the system roots go in with it; parsing ~140 roots
+// costs milliseconds, so one context per distinct CA is kept for the life of the process.
+const contexts = new Map<string, tls.SecureContext>();
+function contextWithCa(ca: string): tls.SecureContext {
+  let ctx = contexts.get(ca);
+  if (!ctx) {
+    ctx = tls.createSecureContext({ ca: [...tls.rootCertificates, ca] });
+    if (contexts.size >= 32) contexts.clear();
+    contexts.set(ca, ctx);
+  }
+  return ctx;
 }
 
 /**
