@@ -355,7 +355,7 @@ describe('checkHttp() over HTTPS', () => {
   test('a ca that is not PEM is a result, not an exception', async () => {
     const r = await checkHttp({ url: https_('valid'), ca: 'not a certificate', timeoutMs: 2000 });
     assert.equal(r.up, false);
-    assert.ok(r.error);
+    assert.equal(r.error, 'the ca given holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
   });
 
   test('plain HTTP spoken to an HTTPS port times out or fails as a result', async () => {

@@ -100,6 +100,11 @@ export function checkHttp(opts: HttpCheckOptions): Promise<HttpResult> {
     return Promise.resolve({ ...result, error: `unsupported URL scheme ${first.protocol} in ${redactUrl(first)} (http or https)` });
   }
 
+  // OpenSSL skips text that is not a certificate without a word: say so rather than report "untrusted".
+  if (opts.ca !== undefined && !/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(opts.ca)) {
+    return Promise.resolve({ ...result, error: 'the ca given holds no PEM certificate (-----BEGIN CERTIFICATE-----)' });
+  }
+
   return new Promise<HttpResult>((resolve) => {
     const t0 = performance.now();
     let settled = false;
