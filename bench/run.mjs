@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench: every figure side by side with its reference, measured in the same run.
 // These machines are shared and noisy: medians of several runs, and ratios.
-// Parts: startup (status/--help vs bare node), printers (issue 2), history (issue 12), vCenter (issue 3, when present).
+// Parts: startup (status/--help vs bare node), printers (issue 2), vCenter (issue 3, when present), history
+// (issue 12), services (issue 11: HTTP checks concurrent vs curl sequential).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { benchStartup } from './startup.mjs';
@@ -15,6 +16,7 @@ const parts = [['startup', () => benchStartup({ repoRoot, log })]];
 if (existsSync(join(repoRoot, 'bench', 'printers.mjs'))) parts.push(['printers', async () => (await import('./printers.mjs')).benchPrinters({ repoRoot, log })]);
 if (existsSync(join(repoRoot, 'bench', 'history.mjs'))) parts.push(['history', async () => (await import('./history.mjs')).benchHistory({ repoRoot, log })]);
 if (existsSync(join(repoRoot, 'bench', 'vcenter.mjs'))) parts.push(['vcenter', async () => (await import('./vcenter.mjs')).benchVcenter({ repoRoot, log })]);
+if (existsSync(join(repoRoot, 'bench', 'services.mjs'))) parts.push(['services', async () => (await import('./services.mjs')).benchServices({ repoRoot, log })]);
 
 let failed = false;
 for (const [name, run] of parts) {
