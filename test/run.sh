@@ -16,6 +16,11 @@ command -v go >/dev/null 2>&1 || need+=(golang-go)
 command -v cupsd >/dev/null 2>&1 || [ -x /usr/sbin/cupsd ] || need+=(cups-daemon)
 command -v lp >/dev/null 2>&1 || need+=(cups-client)
 command -v ipptool >/dev/null 2>&1 || need+=(cups-ipp-utils)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)      # OpenMetrics: promtool check metrics
+command -v chromium >/dev/null 2>&1 || need+=(chromium)        # the HTML page, rendered headless
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
+[ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || need+=(libfaketime)   # history e2e: a week of polls
+command -v tmux >/dev/null 2>&1 || need+=(tmux)                # what a terminal shows
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "test/run.sh: installing ${need[*]}"
