@@ -1,10 +1,13 @@
 // One poll: collect → evaluate → record → (notify) → save. Wiring only; the decisions live in src/core.
 import type { Config } from '../config/types.js';
 import type { LogEvent, Reading, Transition } from '../core/types.js';
+import type { DeviceView } from '../core/view.js';
+import type { DeviceNumber } from '../core/numbers.js';
 import { evaluate } from '../core/evaluate.js';
 import { activeOverride } from '../core/overrides.js';
 import type { Source } from '../sources/types.js';
-import { deviceRules, knownDevices, selectSources, viewsOf } from './devices.js';
+import { deviceRules, knownDevices, numbersOf, selectSources, viewsOf } from './devices.js';
+import type { HistoryEntry } from '../history/store.js';
 import { appendEvents } from './events.js';
 import type { Notifier, DeliveryReport } from '../notify/notifier.js';
 import type { StateStore } from '../state/store.js';
@@ -20,6 +23,13 @@ export interface PollDeps {
   notifier?: Notifier | null;
   now: () => Date;
   log: (line: string) => void;
+  /** Where each poll's numbers go (history files beside the state); none: not kept. */
+  history?: HistoryRecorder | null;
+}
+
+/** The history edge: append one poll's numbers, then prune. Its failure never fails the poll. */
+export interface HistoryRecorder {
+  record(at: Date, entries: HistoryEntry[]): Promise<void>;
 }
 
 export interface PollResult {
@@ -27,6 +37,8 @@ export interface PollResult {
   readings: Reading[];
   delivery: DeliveryReport | null;
   durationMs: number;
+  /** Why this poll's numbers could not be kept in the history (the poll itself went on), else null. */
+  historyError: string | null;
 }
 
 export async function runPoll(config: Config, deps: PollDeps, words: string[] = []): Promise<PollResult> {
@@ -79,14 +91,33 @@ export async function runPoll(config: Config, deps: PollDeps, words: string[] = 
     appendEvents(state, events, config.eventLogSize);
     state.checkedAt = at;
     let delivery: DeliveryReport | null = null;
-    if (deps.notifier) deps.notifier.plan(state, { now, config, transitions: out.transitions, views: viewsOf(state, config, deps.sources, now) });
+    const views = viewsOf(state, config, deps.sources, now);
+    if (deps.notifier) deps.notifier.plan(state, { now, config, transitions: out.transitions, views });
     await store.save(); // what is owed is durable before anything is sent
     if (deps.notifier && state.notify.outbox.length) {
       delivery = await deps.notifier.deliver(state, deps.now());
       await store.save();
     }
-    return { transitions: out.transitions, readings, delivery, durationMs: Date.now() - started };
+    const historyError = deps.history ? await recordHistory(deps.history, now, views, readings, numbersOf(config, deps.sources)) : null;
+    return { transitions: out.transitions, readings, delivery, durationMs: Date.now() - started, historyError };
   } finally {
     await store.close();
+  }
+}
+
+/** The numbers of the devices read in this poll (an unreachable device adds nothing: no new values). */
+async function recordHistory(history: HistoryRecorder, now: Date, views: DeviceView[], readings: Reading[], numbers: (v: DeviceView) => DeviceNumber[]): Promise<string | null> {
+  const read = new Set(readings.filter((r) => r.reachable).map((r) => r.id));
+  const entries: HistoryEntry[] = [];
+  for (const v of views) {
+    if (!read.has(v.id)) continue;
+    const list = numbers(v);
+    if (list.length) entries.push({ id: v.id, numbers: Object.fromEntries(list.map((n) => [n.key, n.value])) });
+  }
+  try {
+    await history.record(now, entries);
+    return null;
+  } catch (e) {
+    return `history not kept: ${errorMessage(e)}`;
   }
 }

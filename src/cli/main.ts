@@ -29,7 +29,9 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
     .description('poll devices, evaluate, save state and send alerts — the cron entry; quiet unless something changed')
     .argument('[what...]', 'printers, hosts, vms, datastores (default: everything configured)')
     .option('-v, --verbose', 'print every device and timings')
-    .action((what: string[], opts: { verbose?: boolean }) =>
+    .option('--metrics-file <file>', 'also write the state as OpenMetrics text for node_exporter (atomically, 0644)')
+    .option('--html <file>', 'also write the status page (self-contained HTML, atomically, 0644)')
+    .action((what: string[], opts: { verbose?: boolean; metricsFile?: string; html?: string }) =>
       run(async (gl) => (await import('./commands/poll.js')).pollCommand(gl, what, opts)),
     );
 
@@ -40,7 +42,8 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
     .option('-p, --problems', 'only devices that are not ok')
     .option('-r, --refresh', 'poll first')
     .option('--json', 'machine-readable output (see README: JSON contract)')
-    .action((kind: string | undefined, opts: { problems?: boolean; refresh?: boolean; json?: boolean }) =>
+    .option('--html <file>', 'write the status page to this file (self-contained HTML, atomically, 0644)')
+    .action((kind: string | undefined, opts: { problems?: boolean; refresh?: boolean; json?: boolean; html?: string }) =>
       run(async (gl) => (await import('./commands/status.js')).statusCommand(gl, kind, opts)),
     );
 

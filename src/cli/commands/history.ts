@@ -177,7 +177,16 @@ export async function historyCommand(g: GlobalOptions, device: string, opts: His
   const [{ loadConfig }, { readState }] = await Promise.all([import('../../config/load.js'), import('../../state/store.js')]);
   const config = loadConfig(g.config);
   const state = await readState(config.stateFile);
-  const r = await deviceHistory(config, state, device, opts, { now: new Date(), utf8: isUtf8Locale(process.env), columns: process.stdout.columns });
+  const [{ numbersOf, viewsOf }, { SOURCES }] = await Promise.all([import('../../app/devices.js'), import('../../sources/index.js')]);
+  const now = new Date();
+  const numbers = numbersOf(config, SOURCES);
+  const views = new Map(viewsOf(state, config, SOURCES, now).map((v) => [v.id, v]));
+  // titles and units as the device's source declares them
+  const describe = (id: string) => {
+    const v = views.get(id);
+    return v ? numbers(v) : null;
+  };
+  const r = await deviceHistory(config, state, device, opts, { now, utf8: isUtf8Locale(process.env), columns: process.stdout.columns, describe });
   process.stdout.write(r.output);
   return 0;
 }

@@ -2,7 +2,7 @@
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
 import { openState } from '../../state/store.js';
-import { runPoll, type PollResult } from '../../app/run-poll.js';
+import { runPoll, type HistoryRecorder, type PollResult } from '../../app/run-poll.js';
 import { SOURCES } from '../../sources/index.js';
 import { makeChalk, paintState, useColor } from '../../render/style.js';
 import { clean } from '../../render/sanitize.js';
@@ -15,6 +15,18 @@ async function makeNotifier(config: Config): Promise<Notifier | null> {
   if (!config.email) return null;
   const { createEmailNotifier } = await import('../../notify/email-notifier.js');
   return createEmailNotifier(config);
+}
+
+/** History files beside the state: one line per poll, pruned to `history.keep` and `history.max-size`. */
+export function fileHistory(config: Config): HistoryRecorder {
+  return {
+    async record(at, entries) {
+      const { appendHistory, historyDir, pruneHistory } = await import('../../history/store.js');
+      const dir = historyDir(config.stateFile);
+      await appendHistory(dir, at, entries);
+      await pruneHistory(dir, at, config.history);
+    },
+  };
 }
 
 /** Poll with a spinner on a TTY (stderr), nothing otherwise. Shared by `poll` and `status --refresh`. */
@@ -33,6 +45,7 @@ export async function pollWithProgress(config: Config, what: string[], log: (lin
         notifier: await makeNotifier(config),
         now: () => new Date(),
         log,
+        history: fileHistory(config),
       },
       what,
     );
@@ -51,13 +64,22 @@ export function transitionLines(transitions: Transition[], c: ChalkInstance): st
     });
 }
 
-export async function pollCommand(g: GlobalOptions, what: string[], opts: { verbose?: boolean }): Promise<number> {
+export async function pollCommand(g: GlobalOptions, what: string[], opts: { verbose?: boolean; metricsFile?: string; html?: string }): Promise<number> {
   const config = loadConfig(g.config);
   const c = makeChalk(useColor(process.stdout, process.env, g.color));
   const logs: string[] = [];
   const result = await pollWithProgress(config, what, (line) => logs.push(line));
   const out: string[] = [];
   for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (result.historyError) process.stderr.write(`simplemon: ${clean(result.historyError)}\n`);
+  if (opts.metricsFile || opts.html) {
+    // the files show the state just saved (read again without the lock: writes are atomic renames)
+    const [{ readState }, outputs] = await Promise.all([import('../../state/store.js'), import('../../app/outputs.js')]);
+    const state = await readState(config.stateFile);
+    const now = new Date();
+    if (opts.metricsFile) await outputs.writeMetricsFile(opts.metricsFile, config, state, now, result.durationMs / 1000);
+    if (opts.html) await outputs.writeHtmlPage(opts.html, config, state, now);
+  }
   // Cron mails whatever a job prints. Without email: the changes are the news, printed. With email: the
   // emails carry the news, and the output is kept for trouble with the emails themselves.
   const byEmail = config.email !== null;

@@ -9,7 +9,7 @@ import { makeChalk, useColor } from '../../render/style.js';
 import { ConfigError } from '../../util/errors.js';
 import { outboxSummary } from '../../notify/types.js';
 
-export async function statusCommand(g: GlobalOptions, kindWord: string | undefined, opts: { problems?: boolean; refresh?: boolean; json?: boolean }): Promise<number> {
+export async function statusCommand(g: GlobalOptions, kindWord: string | undefined, opts: { problems?: boolean; refresh?: boolean; json?: boolean; html?: string }): Promise<number> {
   const kind = kindWord === undefined ? undefined : kindOfWord(kindWord);
   if (kindWord !== undefined && !kind) throw new ConfigError(`unknown kind "${kindWord}": use ${kindWords().join(', ')}`);
   const config = loadConfig(g.config);
@@ -23,6 +23,11 @@ export async function statusCommand(g: GlobalOptions, kindWord: string | undefin
   let views = viewsOf(state, config, SOURCES, now);
   if (kind) views = views.filter((v) => v.kind === kind);
   if (opts.problems) views = views.filter((v) => v.state !== 'ok' || v.maintenance !== null);
+  if (opts.html) {
+    const { writeHtmlPage } = await import('../../app/outputs.js');
+    await writeHtmlPage(opts.html, config, state, now);
+    return 0;
+  }
   if (opts.json) {
     process.stdout.write(statusJson(views, state.checkedAt, outboxSummary(state.notify)));
     return 0;
