@@ -59,6 +59,7 @@ export function viewsOf(state: StateFile, config: Config, sources: readonly Sour
       override: activeOverride(state.overrides[d.id], now),
       window: activeWindow(config.maintenance, d.id, now),
       ack: state.acks[d.id] ?? null,
+      forecast: state.forecasts?.devices[d.id] ?? null,
     });
   const out: DeviceView[] = [];
   const seen = new Set<string>();

@@ -9,6 +9,7 @@ import type { Source } from '../sources/types.js';
 import { deviceRules, knownDevices, numbersOf, selectSources, viewsOf } from './devices.js';
 import type { HistoryEntry } from '../history/store.js';
 import { appendEvents } from './events.js';
+import { forecastsDue, updateForecasts } from './forecasts.js';
 import type { Notifier, DeliveryReport } from '../notify/notifier.js';
 import type { StateStore } from '../state/store.js';
 import type { StateFile } from '../state/types.js';
@@ -30,6 +31,8 @@ export interface PollDeps {
 /** The history edge: append one poll's numbers, then prune. Its failure never fails the poll. */
 export interface HistoryRecorder {
   record(at: Date, entries: HistoryEntry[]): Promise<void>;
+  /** Read back the numbers of some devices since a time (for forecasts). */
+  read(opts: { since: Date; devices: string[]; keys: string[] }): Promise<Map<string, Array<{ t: number; v: Record<string, number | null> }>>>;
 }
 
 export interface PollResult {
@@ -87,6 +90,13 @@ export async function runPoll(config: Config, deps: PollDeps, words: string[] = 
     for (const id of Object.keys(state.acks)) {
       // an acknowledgement lasts until the problem recovers
       if (state.devices[id]?.state === 'ok' || !state.devices[id]) delete state.acks[id];
+    }
+    if (deps.history && forecastsDue(state, now)) {
+      try {
+        events.push(...(await updateForecasts(state, viewsOf(state, config, deps.sources, now), numbersOf(config, deps.sources), now, deps.history.read)));
+      } catch (e) {
+        deps.log(`forecasts not updated: ${errorMessage(e)}`);
+      }
     }
     appendEvents(state, events, config.eventLogSize);
     state.checkedAt = at;

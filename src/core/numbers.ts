@@ -33,6 +33,11 @@ export interface DeviceNumber {
   critical?: Level | null;
   min?: number | null;
   max?: number | null;
+  /**
+   * A level that runs down to 0 over time (toner, free disk space): the poll forecasts the days until it
+   * gets there from the history, and notices a replacement (a jump up).
+   */
+  forecast?: boolean;
 }
 
 /** `Black Toner (HP 410A)` → `black_toner_hp_410a`: a key or label that every output can carry as is. */
@@ -54,4 +59,12 @@ export function uniqueKeys(numbers: DeviceNumber[]): DeviceNumber[] {
 export function levelsOf(settings: { enabled: boolean; warning: Level | null; critical: Level | null } | undefined): Pick<DeviceNumber, 'warning' | 'critical'> {
   if (!settings || !settings.enabled) return { warning: null, critical: null };
   return { warning: settings.warning, critical: settings.critical };
+}
+
+/** What status and JSON show of a number's trend: days until it reaches 0, and the last replacement. */
+export interface NumberForecast {
+  daysLeft: number | null;
+  /** Points lost per day (positive when falling). */
+  ratePerDay: number | null;
+  replacedAt: string | null;
 }

@@ -105,7 +105,7 @@ export interface Transition {
   first?: boolean;
 }
 
-export type EventType = 'transition' | 'device-removed' | 'override-expired' | 'override-set' | 'override-cleared' | 'ack';
+export type EventType = 'transition' | 'device-removed' | 'override-expired' | 'override-set' | 'override-cleared' | 'ack' | 'replaced';
 
 export interface LogEvent {
   at: string;

@@ -2,6 +2,7 @@
 // acknowledgements applied on top. PURE.
 import type { Ack, DeviceState, Override, Problem, Severity } from './types.js';
 import { problemsOf } from './evaluate.js';
+import type { NumberForecast } from './numbers.js';
 
 export interface Maintenance {
   /** Where it comes from: an override (`override`) or a configured window's name. */
@@ -27,9 +28,12 @@ export interface DeviceView {
   blockedBy: string | null;
   lastSeen: string | null;
   metrics: Record<string, unknown>;
+  /** Forecasts of its numbers by key (toner, free space), when the history gave any. */
+  forecast: Record<string, NumberForecast> | null;
 }
 
 export interface ViewInput {
+  forecast?: Record<string, NumberForecast> | null;
   override?: Override | null;
   /** An active configured maintenance window covering the device, if any. */
   window?: Maintenance | null;
@@ -68,5 +72,6 @@ export function viewDevice(d: DeviceState, input: ViewInput = {}): DeviceView {
     blockedBy: d.blockedBy,
     lastSeen: d.lastSeen,
     metrics: d.metrics,
+    forecast: input.forecast ?? null,
   };
 }

@@ -152,6 +152,7 @@ export function statusJson(views: DeviceView[], checkedAt: string | null, outbox
         problems: v.problems,
         lastSeen: v.lastSeen,
         metrics: v.metrics,
+        forecast: v.forecast,
       })),
     }, null, 2) + '\n'
   );

@@ -26,6 +26,10 @@ export function fileHistory(config: Config): HistoryRecorder {
       await appendHistory(dir, at, entries);
       await pruneHistory(dir, at, config.history);
     },
+    async read(opts) {
+      const { historyDir, readHistory } = await import('../../history/store.js');
+      return readHistory(historyDir(config.stateFile), opts);
+    },
   };
 }
 

@@ -19,7 +19,7 @@ export function printerNumbers(metrics: Partial<PrinterMetrics>, rules: DeviceRu
       unit: '%',
       min: 0,
       max: 100,
-      ...(isTonerOrInk(s) ? levelsOf(rules['toner-low']) : {}),
+      ...(isTonerOrInk(s) ? { ...levelsOf(rules['toner-low']), forecast: true } : {}),
     });
   }
   if (metrics.pageCount !== null && metrics.pageCount !== undefined) {

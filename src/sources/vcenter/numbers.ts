@@ -39,7 +39,7 @@ export function vmNumbers(m: Partial<VmMetrics>, rules: DeviceRules): DeviceNumb
   ];
   for (const d of m.disks ?? []) {
     const key = `disk_${numberKey(d.path, 'root')}`;
-    out.push({ name: 'disk_free_percent', labels: { disk: d.path }, key, title: `${d.path} free`, value: d.freePercent, ...pct, ...levelsOf(rules['disk-free']) });
+    out.push({ name: 'disk_free_percent', labels: { disk: d.path }, key, title: `${d.path} free`, value: d.freePercent, ...pct, ...levelsOf(rules['disk-free']), forecast: true });
     out.push({ name: 'disk_free_bytes', labels: { disk: d.path }, key: `${key}_free_bytes`, title: `${d.path} free space`, value: d.freeBytes, unit: 'B', min: 0, max: d.capacityBytes ?? null });
   }
   return keep(out);
@@ -47,7 +47,7 @@ export function vmNumbers(m: Partial<VmMetrics>, rules: DeviceRules): DeviceNumb
 
 export function datastoreNumbers(m: Partial<DatastoreMetrics>, rules: DeviceRules): DeviceNumber[] {
   return keep([
-    { name: 'free_percent', key: 'free', title: 'free', value: m.freePercent, ...pct, ...levelsOf(rules.free) },
+    { name: 'free_percent', key: 'free', title: 'free', value: m.freePercent, ...pct, ...levelsOf(rules.free), forecast: true },
     { name: 'capacity_bytes', key: 'capacity', title: 'capacity', value: m.capacityBytes, unit: 'B', min: 0 },
     { name: 'free_bytes', key: 'free_bytes', title: 'free space', value: m.freeBytes, unit: 'B', min: 0 },
   ]);

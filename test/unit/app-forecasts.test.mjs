@@ -1,0 +1,64 @@
+// Forecasts in the poll (src/app/forecasts.ts): from a week of history, each marked number gets days
+// left; a replacement is one event, not one per refresh; unmarked numbers get none.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { updateForecasts, forecastsDue, forecastSummary } from '../../dist/app/forecasts.js';
+import { emptyState } from '../../dist/state/migrate.js';
+
+const NOW = new Date('2026-12-08T12:00:00Z');
+const DAY = 86_400_000;
+const view = { id: 'printer/p', kind: 'printer', metrics: {} };
+const numbers = () => [
+  { name: 'supply_percent', key: 'black_toner', title: 'black toner', value: 30, unit: '%', forecast: true },
+  { name: 'page_count', key: 'pages', title: 'pages', value: 100, unit: 'c' },
+];
+
+/** A week of 5-minute readings: black toner falls 2 points a day from 44 to 30; cyan is replaced on day 4. */
+function week({ replaceAt = null } = {}) {
+  const samples = [];
+  for (let t = NOW.getTime() - 7 * DAY; t <= NOW.getTime(); t += 5 * 60_000) {
+    const days = (t - (NOW.getTime() - 7 * DAY)) / DAY;
+    let v = 44 - 2 * days;
+    if (replaceAt !== null && t >= replaceAt) v = 100 - 2 * ((t - replaceAt) / DAY);
+    samples.push({ t, v: { black_toner: Math.round(v * 10) / 10, pages: 100 } });
+  }
+  return samples;
+}
+
+test('updateForecasts(): a steady fall of 2 points a day from 30 % gives 15 days left; numbers not marked get no forecast', async () => {
+  const state = emptyState();
+  let asked;
+  const events = await updateForecasts(state, [view], numbers, NOW, async (opts) => {
+    asked = opts;
+    return new Map([['printer/p', week()]]);
+  });
+  assert.deepEqual(asked.keys, ['black_toner'], 'only the marked numbers are read');
+  const f = state.forecasts.devices['printer/p'];
+  assert.ok(Math.abs(f.black_toner.daysLeft - 15) < 0.5, JSON.stringify(f));
+  assert.ok(Math.abs(f.black_toner.ratePerDay - 2) < 0.05);
+  assert.equal(f.pages, undefined);
+  assert.deepEqual(events, []);
+  assert.equal(forecastSummary(f, numbers()), 'black toner 15d');
+});
+
+test('updateForecasts(): a replacement is one `replaced` event, and the next refresh does not repeat it', async () => {
+  const state = emptyState();
+  const replaceAt = NOW.getTime() - 3 * DAY;
+  const read = async () => new Map([['printer/p', week({ replaceAt })]]);
+  const first = await updateForecasts(state, [view], numbers, NOW, read);
+  assert.equal(first.length, 1);
+  assert.equal(first[0].type, 'replaced');
+  assert.equal(first[0].device, 'printer/p');
+  assert.match(first[0].message, /black toner replaced/);
+  assert.ok(Math.abs(Date.parse(first[0].at) - replaceAt) <= 10 * 60_000);
+  const again = await updateForecasts(state, [view], numbers, new Date(NOW.getTime() + 3600_000), read);
+  assert.deepEqual(again, []);
+});
+
+test('forecastsDue(): at most once an hour', () => {
+  const state = emptyState();
+  assert.equal(forecastsDue(state, NOW), true);
+  state.forecasts = { at: NOW.toISOString(), devices: {} };
+  assert.equal(forecastsDue(state, new Date(NOW.getTime() + 59 * 60_000)), false);
+  assert.equal(forecastsDue(state, new Date(NOW.getTime() + 60 * 60_000)), true);
+});
