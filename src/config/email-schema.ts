@@ -4,7 +4,7 @@
 import { isScalar, isSeq } from 'yaml';
 import type { DeviceKind } from '../core/types.js';
 import { KINDS } from '../sources/index.js';
-import { bool, duration, fail, fields, join, list, num, oneOf, secret, str, warn, type Ctx, type YNode } from './validate.js';
+import { bool, caFile as readCaFile, duration, fail, fields, join, list, num, oneOf, secret, str, timeZone, warn, type Ctx, type YNode } from './validate.js';
 
 export interface SmtpConfig {
   host: string;
@@ -66,17 +66,6 @@ export const EMAIL_DEFAULTS = {
 const ADDRESS = /^[^\s@<>",;()[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 const ADDRESS_HELP = 'is not a plain email address (like ops@example.com)';
 
-/** Validate an IANA time zone name with Intl (which knows the zone data Node was built with). */
-export function isTimeZone(tz: string): boolean {
-  if (!tz.trim()) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
@@ -129,20 +118,9 @@ function smtpBlock(ctx: Ctx, node: YNode, path: string): SmtpConfig | undefined 
       password: grab('password'),
       'password-file': grab('password-file'),
       'ca-file': (n, p) => {
-        const f = str(ctx, n, p, { nonEmpty: true });
-        if (f === undefined) return;
-        caFile = ctx.resolvePath(f);
-        try {
-          ca = ctx.readFile(caFile);
-        } catch (e) {
-          ok = false;
-          fail(ctx, n, p, `cannot read ${caFile}: ${(e as Error).message}`);
-          return;
-        }
-        if (!/-----BEGIN CERTIFICATE-----/.test(ca)) {
-          ok = false;
-          fail(ctx, n, p, `${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
-        }
+        const c = readCaFile(ctx, n, p);
+        if (!c) ok = false;
+        else [caFile, ca] = [c.file, c.pem];
       },
       insecure: (n, p) => {
         insecure = bool(ctx, n, p) ?? insecure;
@@ -278,12 +256,9 @@ export function emailSection(ctx: Ctx, node: YNode, path: string): EmailConfig |
         if (v !== undefined) repeatEveryMs = v;
       },
       timezone: (n, p) => {
-        const v = str(ctx, n, p, { nonEmpty: true });
-        if (v === undefined) return;
-        if (!isTimeZone(v)) {
-          bad = true;
-          fail(ctx, n, p, `"${v}" is not a time zone known to this Node (use an IANA name like Asia/Shanghai or UTC)`);
-        } else timezone = v;
+        const v = timeZone(ctx, n, p);
+        if (v === undefined) bad = true;
+        else timezone = v;
       },
       'notify-unknown': (n, p) => {
         const v = notifyUnknown(ctx, n, p);

@@ -7,7 +7,7 @@ import { KINDS, rulesFor, SOURCES } from '../sources/index.js';
 import { rulesBlock } from './rules.js';
 import { emailSection } from './email-schema.js';
 import { historySection, HISTORY_CONFIG_DEFAULTS } from './history-schema.js';
-import { duration, entries, fail, fields, join, list, namedList, num, str, type Ctx, type YNode } from './validate.js';
+import { duration, entries, fail, fields, join, list, namedList, num, str, timeZone, type Ctx, type YNode } from './validate.js';
 
 export const DEFAULTS = {
   stateFile: 'state/simplemon.json',
@@ -69,16 +69,6 @@ function clockTime(ctx: Ctx, node: YNode, path: string): number | undefined {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
-export function timezone(ctx: Ctx, node: YNode, path: string): string | undefined {
-  const v = str(ctx, node, path, { nonEmpty: true });
-  if (v === undefined) return undefined;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: v });
-    return v;
-  } catch {
-    return fail(ctx, node, path, `"${v}" is not a time zone (use an IANA name like Asia/Shanghai or Europe/Berlin)`);
-  }
-}
 
 function maintenanceWindow(ctx: Ctx, node: YNode, path: string): WindowSpec | undefined {
   const w: Partial<WindowSpec> = {};
@@ -99,7 +89,7 @@ function maintenanceWindow(ctx: Ctx, node: YNode, path: string): WindowSpec | un
       every: (n, p) => (w.days = days(ctx, n, p)),
       from: (n, p) => (w.fromMin = clockTime(ctx, n, p)),
       to: (n, p) => (w.toMin = clockTime(ctx, n, p)),
-      timezone: (n, p) => (w.timezone = timezone(ctx, n, p)),
+      timezone: (n, p) => (w.timezone = timeZone(ctx, n, p)),
       reason: (n, p) => (w.reason = str(ctx, n, p)),
     },
     ['name', 'devices', 'every', 'from', 'to'],

@@ -253,3 +253,30 @@ export function namedList<T extends { name: string }>(ctx: Ctx, node: YNode, pat
   });
 }
 
+
+/** An IANA time zone name, checked with Intl (the zone data Node was built with). */
+export function timeZone(ctx: Ctx, node: YNode, path: string): string | undefined {
+  const v = str(ctx, node, path, { nonEmpty: true });
+  if (v === undefined) return undefined;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: v });
+    return v;
+  } catch {
+    return fail(ctx, node, path, `"${v}" is not a time zone known to this Node (use an IANA name like Europe/Berlin, Asia/Shanghai or UTC)`);
+  }
+}
+
+/** A `ca-file:`: a PEM file of CA certificates to trust besides the system's, read now so a typo is a config error. */
+export function caFile(ctx: Ctx, node: YNode, path: string): { file: string; pem: string } | undefined {
+  const f = str(ctx, node, path, { nonEmpty: true });
+  if (f === undefined) return undefined;
+  const file = ctx.resolvePath(f);
+  let pem: string;
+  try {
+    pem = ctx.readFile(file);
+  } catch (e) {
+    return fail(ctx, node, path, `cannot read ${file}: ${(e as Error).message}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) return fail(ctx, node, path, `${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  return { file, pem };
+}

@@ -15,7 +15,7 @@
 //         vm: { disk-free: { below: 5 } }
 import type { DeviceKind } from '../../core/types.js';
 import type { NetDefaults, ThresholdConfig } from '../../config/types.js';
-import { bool, deviceName, duration, entries, fail, fields, join, namedList, num, secret, str, warn, type Ctx, type YNode } from '../../config/validate.js';
+import { bool, caFile, deviceName, duration, entries, fail, fields, join, namedList, num, secret, str, warn, type Ctx, type YNode } from '../../config/validate.js';
 import { rulesBlock } from '../../config/rules.js';
 import { VSPHERE_RULES } from './rules.js';
 
@@ -82,18 +82,7 @@ export function vcenterEntry(ctx: Ctx, node: YNode, path: string, _defs: NetDefa
       username: (n, p) => (out.username = str(ctx, n, p, { nonEmpty: true })),
       password: (n) => (raw.password = n),
       'password-file': (n) => (raw['password-file'] = n),
-      'ca-file': (n, p) => {
-        const v = str(ctx, n, p, { nonEmpty: true });
-        if (v === undefined) return;
-        const abs = ctx.resolvePath(v);
-        try {
-          const pem = ctx.readFile(abs);
-          if (!pem.includes('-----BEGIN CERTIFICATE-----')) fail(ctx, n, p, `${abs} holds no PEM certificate`);
-          else out.caFile = abs;
-        } catch (e) {
-          fail(ctx, n, p, `cannot read ${abs}: ${(e as Error).message}`);
-        }
-      },
+      'ca-file': (n, p) => (out.caFile = caFile(ctx, n, p)?.file),
       insecure: (n, p) => {
         insecureNode = n;
         out.insecure = bool(ctx, n, p);
