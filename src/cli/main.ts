@@ -63,6 +63,7 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
 
   registerOverrides(program, run);
   registerAlerts(program, run);
+  registerCron(program, run);
   return program;
 }
 
@@ -121,6 +122,27 @@ function registerAlerts(program: Command, run: (fn: Run) => Promise<void>): void
   a.command('retry')
     .description('send the outbox now, including emails refused for good (exit 1 if any are left)')
     .action(() => alertsRun((m, c) => m.alertsRetry(c)));
+}
+
+/** cron print | install | remove: the crontab line (or cron.d file, or systemd units) that runs poll. */
+function registerCron(program: Command, run: (fn: Run) => Promise<void>): void {
+  type CronModule = typeof import('./commands/cron.js');
+  type CronOpts = import('./commands/cron.js').CronOptions;
+  const cron = program.command('cron').description('print, install or remove the crontab line that runs simplemon poll as cron really runs it');
+  const sub = (name: string, description: string, fn: (m: CronModule, gl: GlobalOptions, opts: CronOpts) => Promise<number>) =>
+    cron
+      .command(name)
+      .description(description)
+      .option('--every <interval>', 'how often: 1m, 2m, 3m, 4m, 5m, 6m, 10m, 12m, 15m, 20m, 30m or 1h', '5m')
+      .option('-u, --user <user>', 'the crontab of this user (crontab -u); with --system, the user the job runs as (default root)')
+      .option('--system', 'use /etc/cron.d/simplemon instead of a user crontab (root only)')
+      .option('--systemd', 'print a simplemon-poll.service + .timer pair instead (print only)')
+      .addOption(new Option('--crontab-command <path>', 'the crontab program').default('crontab').hideHelp())
+      .addOption(new Option('--cron-d-dir <dir>', 'the cron.d folder').default('/etc/cron.d').hideHelp())
+      .action((opts: CronOpts) => run(async (gl) => fn(await import('./commands/cron.js'), gl, opts)));
+  sub('print', 'print the crontab line (or, with --systemd, the service and timer units)', (m, gl, o) => m.cronPrint(gl, o));
+  sub('install', 'put the line into the crontab: one marked line, replaced on re-install, other lines kept', (m, gl, o) => m.cronInstall(gl, o));
+  sub('remove', 'remove the marked line; other lines kept', (m, gl, o) => m.cronRemove(gl, o));
 }
 
 export async function main(argv: string[]): Promise<void> {
