@@ -1,0 +1,96 @@
+// Run a crontab line exactly as Debian's cron (3.0pl1) runs it, as checked with a real `cron -f` (see
+// ../shared/docs/peers-notes.md): only HOME, LOGNAME, PATH=/usr/bin:/bin and SHELL=/bin/sh; cwd = HOME;
+// umask 022; its own session (setsid), no terminal; stdin an empty pipe (or the text after an unescaped
+// `%`); `\%` becomes `%` and the first unescaped `%` ends the command.
+//
+// And a crontab program for tests: the real `crontab`, in a private mount namespace where a temp folder
+// is bind-mounted over /var/spool/cron/crontabs, so the machine's crontabs are never read or written.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REAL_SPOOL = '/var/spool/cron/crontabs';
+
+/**
+ * Split a crontab line into its command and stdin as cron does. `userField`: /etc/cron.d lines have a
+ * user between the schedule and the command.
+ */
+export function cronCommand(line, { userField = false } = {}) {
+  const fields = userField ? 6 : 5;
+  const m = new RegExp(`^\\s*((?:\\S+\\s+){${fields}})(.*)$`).exec(line);
+  if (!m) throw new Error(`not a crontab line: ${line}`);
+  const raw = m[2];
+  let command = '';
+  let i = 0;
+  for (; i < raw.length; i++) {
+    const ch = raw[i];
+    if (ch === '\\' && raw[i + 1] === '%') {
+      command += '%';
+      i++;
+    } else if (ch === '%') break;
+    else command += ch;
+  }
+  const rest = i < raw.length ? raw.slice(i + 1) : null;
+  const stdin = rest === null ? '' : rest.replace(/(^|[^\\])%/g, '$1\n').replace(/\\%/g, '%') + '\n';
+  return { command, stdin, user: userField ? m[1].trim().split(/\s+/)[5] : null };
+}
+
+/** Resolves with { code, stdout, stderr }. */
+export function runAsCron(command, { home, logname = 'root', stdin = '' }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      '/bin/sh',
+      ['-c', 'umask 022 && cd "$1" && exec /usr/bin/setsid -w /usr/bin/env -i HOME="$1" LOGNAME="$2" PATH=/usr/bin:/bin SHELL=/bin/sh /bin/sh -c "$3"', 'cron', home, logname, command],
+      { cwd: home, env: {}, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+/**
+ * A `crontab` program for tests. With root and unshare: a script running the real crontab against a
+ * private spool. Otherwise a stand-in with crontab's -l / - / -u behaviour storing into the temp
+ * folder. Returns { command, real, read(user) }.
+ */
+export function testCrontab() {
+  const dir = mkdtempSync(join(tmpdir(), 'simplemon-spool-'));
+  const spool = join(dir, 'crontabs');
+  const command = join(dir, 'crontab');
+  const canUnshare =
+    process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind ${dir} ${dir}`], { stdio: 'ignore' }).status === 0 && spawnSync('which', ['crontab']).status === 0;
+  if (canUnshare) {
+    spawnSync('mkdir', ['-m', '1730', spool]);
+    writeFileSync(
+      command,
+      `#!/bin/sh\n# the real crontab, on a private spool: ${spool} is mounted over ${REAL_SPOOL} in a mount namespace of its own\nexec unshare -m /bin/sh -c 'mount --bind "$0" ${REAL_SPOOL} && exec crontab "$@"' '${spool}' "$@"\n`,
+    );
+  } else {
+    spawnSync('mkdir', ['-p', spool]);
+    writeFileSync(
+      command,
+      `#!/bin/sh\n# stand-in for crontab (no unshare here): -l, -, -u USER\nu=$(id -un); if [ "$1" = -u ]; then u=$2; shift 2; fi\nf='${spool}'/$u\ncase "$1" in\n  -l) if [ -f "$f" ]; then cat "$f"; else echo "no crontab for $u" >&2; exit 1; fi ;;\n  -) cat > "$f" ;;\n  *) echo "usage" >&2; exit 1 ;;\nesac\n`,
+    );
+  }
+  chmodSync(command, 0o755);
+  return {
+    command,
+    real: canUnshare,
+    spool,
+    /** `crontab -l` through the same program. */
+    list(user) {
+      const r = spawnSync(command, [...(user ? ['-u', user] : []), '-l'], { encoding: 'utf8' });
+      return r.status === 0 ? r.stdout : '';
+    },
+    set(text, user) {
+      const r = spawnSync(command, [...(user ? ['-u', user] : []), '-'], { input: text, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`crontab - failed: ${r.stderr}`);
+    },
+  };
+}
