@@ -1,7 +1,7 @@
 // The commander program. Each command imports its module only when it runs, so `--help` and `status`
 // stay fast and never load soap, net-snmp, nodemailer or ora. The one place that turns errors into
 // exit codes: 0 done, 1 could not do its job, 2 usage or config error. Never process.exit().
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { errorMessage } from '../util/errors.js';
 import { scrubSecrets } from '../util/secrets.js';
 
@@ -64,6 +64,16 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
   registerOverrides(program, run);
   registerAlerts(program, run);
   registerCron(program, run);
+  program
+    .command('completion')
+    .description('print a bash or zsh completion script (commands, options, device ids): source <(simplemon completion bash)')
+    .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+    .action((shell: string) => run(async () => (await import('./commands/completion.js')).completionCommand(program, shell)));
+  // what the completion script calls while a command line is typed: fast, quiet, never an error
+  program
+    .command('__complete', { hidden: true })
+    .argument('<what>', 'devices')
+    .action(() => run(async (gl) => (await import('./commands/completion.js')).completeDevices(gl)));
   return program;
 }
 
