@@ -8,6 +8,7 @@ need=()
 command -v snmpsimd >/dev/null 2>&1 || need+=(snmpsim)
 command -v snmpget >/dev/null 2>&1 || need+=(snmp)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v crontab >/dev/null 2>&1 || need+=(cron)   # test/e2e/cron.test.mjs: the real crontab on a private spool
 command -v go >/dev/null 2>&1 || need+=(golang-go)
 [ -d /usr/share/gocode/src/github.com/vmware/govmomi/simulator ] || need+=(golang-github-vmware-govmomi-dev)
 if ((${#need[@]})); then
