@@ -1,6 +1,7 @@
-// `simplemon cron install`, then the installed line run exactly as cron runs it (test/helpers/cron.mjs),
-// against printers served by snmpsim on loopback. The crontab is the real `crontab` on a private spool
-// (its own mount namespace): the machine's crontabs and /etc/cron.d are never touched.
+// `simplemon cron install`, then the installed line run by the real `cron -f` and, for exit codes and
+// separate stdout/stderr, exactly as cron runs it (test/helpers/cron.mjs), against printers served by
+// snmpsim on loopback. The crontab is the real `crontab`, and cron the real cron, on a private spool in
+// mount namespaces of their own: the machine's crontabs and /etc/cron.d are never touched.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSnmpsim } from '../helpers/snmpsim.mjs';
 import { cli, repo } from '../helpers/cli.mjs';
-import { cronCommand, runAsCron, testCrontab, REAL_SPOOL } from '../helpers/cron.mjs';
+import { cronCommand, privateCron, runAsCron, testCrontab, REAL_SPOOL } from '../helpers/cron.mjs';
 
 const MARK = "# simplemon (managed by 'simplemon cron install')";
 const HEALTHY = join(repo, 'test', 'fixtures', 'e2e', 'healthy.snmprec');
-const OTHER_LINES = 'MAILTO=""\n# nightly backup\n0 3 * * * /usr/local/bin/backup --full   # keep\n';
+const OTHER_LINES = 'MAILTO=ops@example.org\n# nightly backup\n0 3 * * * /usr/local/bin/backup --full   # keep\n';
 
 let root;
 let sim;
@@ -23,8 +24,19 @@ let config;
 let home;
 let crontab;
 let realRootCrontab;
+let realCron;
 
 const marked = (text) => text.split('\n').filter((l) => l.endsWith(MARK));
+
+/** The office printer's toner drops to 8% and it jams (bad), or is as recorded: same community, same port. */
+async function setOffice(bad) {
+  const port = sim.port;
+  await sim.stop();
+  let rec = readFileSync(HEALTHY, 'utf8');
+  if (bad) rec = rec.replace('1.3.6.1.2.1.43.11.1.1.9.1.1|2|80', '1.3.6.1.2.1.43.11.1.1.9.1.1|2|8').replace('1.3.6.1.2.1.25.3.5.1.2.1|4x|00', '1.3.6.1.2.1.25.3.5.1.2.1|4x|04');
+  writeFileSync(join(simFiles, 'office.snmprec'), rec);
+  sim = await startSnmpsim({ files: [join(simFiles, 'office.snmprec'), join(simFiles, 'lab.snmprec')], port });
+}
 
 function writeConfig() {
   writeFileSync(
@@ -57,10 +69,12 @@ before(async () => {
   realRootCrontab = existsSync(join(REAL_SPOOL, 'root')) ? readFileSync(join(REAL_SPOOL, 'root')) : null;
   crontab = testCrontab();
   crontab.set(OTHER_LINES);
+  realCron = crontab.real ? privateCron(crontab.spool) : null;
 });
 
 after(async () => {
   await sim?.stop();
+  realCron?.cleanup();
   // the machine's own crontab was never touched
   const now = existsSync(join(REAL_SPOOL, 'root')) ? readFileSync(join(REAL_SPOOL, 'root')) : null;
   assert.deepEqual(now, realRootCrontab, 'the real root crontab is unchanged');
@@ -92,6 +106,24 @@ test(`cron install twice leaves exactly one marked line and the other lines byte
   assert.equal(crontab.list(), first);
 });
 
+test('the real cron -f runs the installed line: no mail from a healthy poll, one mail with the change, one with the recovery', async (t) => {
+  if (!realCron) return t.skip('needs root, unshare, /usr/sbin/cron and libfaketime: the next tests reproduce cron instead');
+  const stateFile = join(site, 'state', 'simplemon.json');
+  assert.deepEqual(await realCron.runOnce(), [], 'a healthy first poll prints nothing, so cron sends no mail');
+  assert.ok(existsSync(stateFile), 'the poll ran and saved the state');
+  const saved = readFileSync(stateFile);
+  await setOffice(true);
+  const [mail, ...more] = await realCron.runOnce();
+  assert.deepEqual(more, []);
+  assert.equal(mail.body, 'printer/office: ok → critical (black toner 8% < 20%; errors: jammed)\n');
+  assert.deepEqual(mail.env.sort(), ['HOME=/root', 'LOGNAME=root', 'MAILTO=ops@example.org', 'PATH=/usr/bin:/bin', 'SHELL=/bin/sh'], "cron's environment, and nothing of ours");
+  assert.ok(mail.headers.includes('To: ops@example.org'), 'MAILTO from the line kept above');
+  assert.notDeepEqual(readFileSync(stateFile), saved);
+  await setOffice(false);
+  const [back] = await realCron.runOnce();
+  assert.equal(back.body, 'printer/office: critical → ok\n');
+});
+
 test('the installed line, run exactly as cron runs it, polls a healthy site, saves the state and prints nothing', async () => {
   const [line] = marked(crontab.list());
   assert.match(line, /^\*\/5 \* \* \* \* \//, 'an absolute node path right after the schedule');
@@ -110,14 +142,7 @@ test('the installed line, run exactly as cron runs it, polls a healthy site, sav
 });
 
 test('under cron, a printer gone bad is one printed line; a second run is quiet again', async () => {
-  // the office printer's toner drops to 8% and it jams: same community, same port, new recording
-  const port = sim.port;
-  await sim.stop();
-  const bad = readFileSync(HEALTHY, 'utf8')
-    .replace('1.3.6.1.2.1.43.11.1.1.9.1.1|2|80', '1.3.6.1.2.1.43.11.1.1.9.1.1|2|8')
-    .replace('1.3.6.1.2.1.25.3.5.1.2.1|4x|00', '1.3.6.1.2.1.25.3.5.1.2.1|4x|04');
-  writeFileSync(join(simFiles, 'office.snmprec'), bad);
-  sim = await startSnmpsim({ files: [join(simFiles, 'office.snmprec'), join(simFiles, 'lab.snmprec')], port });
+  await setOffice(true);
   const { command } = cronCommand(marked(crontab.list())[0]);
   const r = await runAsCron(command, { home });
   assert.equal(r.code, 0, r.stderr);

@@ -6,7 +6,7 @@
 // And a crontab program for tests: the real `crontab`, in a private mount namespace where a temp folder
 // is bind-mounted over /var/spool/cron/crontabs, so the machine's crontabs are never read or written.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -93,4 +93,81 @@ export function testCrontab() {
       if (r.status !== 0) throw new Error(`crontab - failed: ${r.stderr}`);
     },
   };
+}
+
+const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+/**
+ * The real Debian `cron -f`, run once over a private spool, in a mount namespace of its own where temp
+ * folders hide the machine's crontabs, /etc/cron.d, /etc/crontab, /run (the pid file) and /usr/sbin (a
+ * copy with a `sendmail` that files each mail into `mailDir`). libfaketime starts cron's clock at
+ * 08:04:58, so a `*\/5` job starts two seconds later — the job itself runs on the real clock, since
+ * cron builds its environment from scratch. Null when this machine cannot do it (not root, no unshare,
+ * cron or libfaketime): then runAsCron() reproduces cron instead.
+ */
+export function privateCron(spool) {
+  const ok =
+    process.getuid?.() === 0 &&
+    existsSync('/usr/sbin/cron') &&
+    existsSync(FAKETIME_LIB) &&
+    spawnSync('which', ['pgrep']).status === 0 &&
+    spawnSync('unshare', ['-m', 'true']).status === 0;
+  if (!ok) return null;
+  const root = mkdtempSync(join(tmpdir(), 'simplemon-realcron-'));
+  const mailDir = join(root, 'mail');
+  for (const d of ['mail', 'cron.d', 'run']) mkdirSync(join(root, d));
+  writeFileSync(join(root, 'crontab'), '');
+  cpSync('/usr/sbin', join(root, 'sbin'), { recursive: true, verbatimSymlinks: true });
+  writeFileSync(join(root, 'sbin', 'sendmail'), `#!/bin/sh\nf=$(/usr/bin/mktemp ${mailDir}/.mail-XXXXXX)\n/bin/cat > "$f" && /bin/mv "$f" "$f.eml"\n`, { mode: 0o755 });
+  const script = [
+    'set -e',
+    'mount --make-rprivate /',
+    `mount --bind '${spool}' ${REAL_SPOOL}`,
+    `mount --bind '${root}/cron.d' /etc/cron.d`,
+    `mount --bind '${root}/crontab' /etc/crontab`,
+    `mount --bind '${root}/run' /run`,
+    `mount --bind '${root}/sbin' /usr/sbin`,
+    `export FAKETIME='@2030-01-07 08:04:58' LD_PRELOAD=${FAKETIME_LIB}`,
+    'exec /usr/sbin/cron -f -L 15',
+  ].join('\n');
+  const children = (pid) => spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.trim();
+  return {
+    mailDir,
+    /** Start cron, wait for the 08:05 job to start and end (mail sent), stop cron. Resolves with the new mails. */
+    async runOnce({ timeoutMs = 30_000 } = {}) {
+      const before = new Set(readdirSync(mailDir));
+      const child = spawn('unshare', ['-m', '/bin/sh', '-c', script], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      let gone = false;
+      exited.then(() => (gone = true));
+      const deadline = Date.now() + timeoutMs;
+      let started = false;
+      try {
+        while (!gone && Date.now() < deadline) {
+          const c = children(child.pid);
+          if (c) started = true;
+          else if (started) break; // cron's child for the job ended: job done, mail sent
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        if (gone) throw new Error(`cron exited: ${out}`);
+        if (!started || Date.now() >= deadline) throw new Error(`cron ran no job within ${timeoutMs} ms: ${out}`);
+      } finally {
+        if (!gone) child.kill('SIGTERM');
+        await exited;
+      }
+      return readdirSync(mailDir)
+        .filter((f) => f.endsWith('.eml') && !before.has(f))
+        .map((f) => parseMail(readFileSync(join(mailDir, f), 'utf8')));
+    },
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+function parseMail(text) {
+  const i = text.indexOf('\n\n');
+  const headers = text.slice(0, i).split('\n');
+  return { headers, env: headers.filter((h) => h.startsWith('X-Cron-Env: ')).map((h) => h.slice(13, -1)), body: text.slice(i + 2) };
 }
