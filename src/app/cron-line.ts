@@ -116,7 +116,8 @@ export function otherSimplemonLines(text: string): string[] {
  * An upper bound for one poll, from the config's own timeouts, for systemd's TimeoutStartSec: the wait
  * for the state lock, then the printers (concurrent, `concurrency` at a time, each at most
  * timeout × (retries + 1) per request round, two rounds when SNMPv1 falls back to one GET per OID)
- * alongside the vCenters (a handful of round trips each: login, retrieve, pages, perf, logout), then
+ * alongside the vCenters (login, view, retrieve, perf, logout, and the pages of an inventory taken as
+ * 10,000 objects; each round trip at most the vCenter's timeout), then
  * the emails (connect, greet, send: a few timeouts each). Doubled for slack, at least 60 s, so that a
  * poll is stopped only when it is really stuck.
  */

@@ -5,7 +5,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSnmpsim } from '../helpers/snmpsim.mjs';
@@ -212,6 +212,33 @@ test('cron install --system writes a cron.d file with the user field (0644), rep
   assert.ok(command.includes(config));
   await cron(['remove', '--system', '--cron-d-dir', dir]);
   assert.equal(readFileSync(file, 'utf8'), 'SIMPLEMON_CONFIG=/etc/simplemon/monitor.config.yaml\n*/5 * * * * root /usr/local/bin/simplemon poll\n');
+});
+
+test('not as root: --system print shows the cron.d line, --system install and remove are refused', async (t) => {
+  if (process.getuid() !== 0 || spawnSync('which', ['setpriv']).status !== 0) return t.skip('needs root and setpriv to run as nobody');
+  const d = mkdtempSync(join(tmpdir(), 'simplemon-cron-nobody-'));
+  chmodSync(d, 0o755);
+  const cfg = join(d, 'monitor.config.yaml');
+  writeFileSync(cfg, 'printers: []\n', { mode: 0o644 });
+  const asNobody = (args) =>
+    spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, join(repo, 'bin', 'simplemon'), 'cron', ...args, '--cron-d-dir', join(d, 'cron.d')], {
+      encoding: 'utf8',
+      cwd: d,
+      env: { PATH: process.env.PATH, HOME: d },
+    });
+  try {
+    const print = asNobody(['print', '--system', '--config', cfg]);
+    assert.equal(print.status, 0, print.stderr);
+    assert.match(print.stdout, /^\*\/5 \* \* \* \* root \/\S+\/node \S+\/bin\/simplemon --config \S+monitor\.config\.yaml poll # simplemon/);
+    for (const what of ['install', 'remove']) {
+      const r = asNobody([what, '--system', '--config', cfg]);
+      assert.equal(r.status, 2, what);
+      assert.match(r.stderr, /cron\.d\/simplemon, which cron reads only when root owns it: run as root/);
+    }
+    assert.ok(!existsSync(join(d, 'cron.d')));
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
 });
 
 test('cron print --systemd gives a service and timer that systemd-analyze verify accepts', async (t) => {

@@ -146,8 +146,14 @@ export function privateCron(spool) {
       const deadline = Date.now() + timeoutMs;
       let started = false;
       try {
+        // a crontab line cron ran lives in a child of cron (Debian names it CRON) until its mail is sent
         while (!gone && Date.now() < deadline) {
-          const c = children(child.pid);
+          // children of the shell before its exec (mount) are not cron's: look only once cron runs
+          let isCron = false;
+          try {
+            isCron = readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim() === 'cron';
+          } catch {} // exited: seen as `gone` next
+          const c = isCron && children(child.pid);
           if (c) started = true;
           else if (started) break; // cron's child for the job ended: job done, mail sent
           await new Promise((r) => setTimeout(r, 50));

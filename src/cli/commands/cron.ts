@@ -72,9 +72,10 @@ function paths(config: Config): PollPaths {
   return { node: process.execPath, bin: simplemonBin(), config: config.file };
 }
 
-function checkOptions(opts: CronOptions): void {
+/** `writes`: install and remove change the cron.d file; print only shows what would go there. */
+function checkOptions(opts: CronOptions, writes: boolean): void {
   if (opts.system && opts.systemd) throw new ConfigError('--system and --systemd: choose one');
-  if (opts.system && process.getuid?.() !== 0) {
+  if (writes && opts.system && process.getuid?.() !== 0) {
     throw new ConfigError(`--system writes ${join(opts.cronDDir, 'simplemon')}, which cron reads only when root owns it: run as root`);
   }
 }
@@ -129,7 +130,7 @@ function cronDTarget(opts: CronOptions): Target {
 }
 
 export async function cronPrint(g: GlobalOptions, opts: CronOptions, io: CronIo = defaultIo): Promise<number> {
-  checkOptions(opts);
+  checkOptions(opts, false);
   const ev = every(opts);
   const config = configForCron(g, opts.user);
   if (opts.systemd) {
@@ -151,7 +152,7 @@ export async function cronPrint(g: GlobalOptions, opts: CronOptions, io: CronIo 
 
 export async function cronInstall(g: GlobalOptions, opts: CronOptions, io: CronIo = defaultIo): Promise<number> {
   if (opts.systemd) throw new ConfigError('--systemd only prints the units: simplemon cron print --systemd');
-  checkOptions(opts);
+  checkOptions(opts, true);
   const ev = every(opts);
   const config = configForCron(g, opts.user);
   const line = cronLine(ev.schedule, paths(config), opts.system ? (opts.user ?? 'root') : undefined);
@@ -168,7 +169,7 @@ export async function cronInstall(g: GlobalOptions, opts: CronOptions, io: CronI
 
 export async function cronRemove(_g: GlobalOptions, opts: CronOptions, io: CronIo = defaultIo): Promise<number> {
   if (opts.systemd) throw new ConfigError('--systemd units are removed with: systemctl disable --now simplemon-poll.timer');
-  checkOptions(opts);
+  checkOptions(opts, true);
   const target = opts.system ? cronDTarget(opts) : crontabTarget(opts);
   const before = target.read();
   const { text, removed } = removeLine(before);
