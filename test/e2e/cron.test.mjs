@@ -75,6 +75,7 @@ before(async () => {
 after(async () => {
   await sim?.stop();
   realCron?.cleanup();
+  crontab?.cleanup();
   // the machine's own crontab was never touched
   const now = existsSync(join(REAL_SPOOL, 'root')) ? readFileSync(join(REAL_SPOOL, 'root')) : null;
   assert.deepEqual(now, realRootCrontab, 'the real root crontab is unchanged');

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repo } from '../helpers/cli.mjs';
-import { cronCommand, runAsCron } from '../helpers/cron.mjs';
+import { cronCommand, privateCron, runAsCron, testCrontab } from '../helpers/cron.mjs';
 
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 const NETWORK = /ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENETUNREACH|network/i;
@@ -124,11 +124,29 @@ test('the line the installed `cron print` gives runs the installed copy under cr
   const installedBin = join(prefix, 'lib', 'node_modules', 'simplemon', 'bin', 'simplemon');
   assert.ok(line.includes(` ${installedBin} --config ${config} poll `), line);
   const r = await runAsCron(cronCommand(line).command, { home });
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stderr, '');
+  assert.deepEqual(r, { code: 0, stdout: '', stderr: '' }, 'a device that was never reachable is no change: nothing printed');
   const state = JSON.parse(readFileSync(join(site, 'state', 'simplemon.json'), 'utf8'));
   assert.match(JSON.stringify(state), /printer\/nobody/);
   const status = await runAsCron(`${installedBin} status --json --config ${config}`, { home });
   const dev = JSON.parse(status.stdout).devices[0];
   assert.deepEqual([dev.id, dev.state, dev.problems.map((p) => p.rule)], ['printer/nobody', 'unknown', ['reachable']]);
+
+  // and through the real crontab and the real cron -f (private spool, see helpers/cron.mjs)
+  const crontab = testCrontab();
+  const cron = crontab.real ? privateCron(crontab.spool) : null;
+  if (!cron) {
+    crontab.cleanup();
+    return t.diagnostic('real cron not available here: checked with the reproduction above only');
+  }
+  try {
+    const inst = await runAsCron(`${installedBin} cron install --config ${config} --crontab-command ${crontab.command}`, { home });
+    assert.equal(inst.code, 0, inst.stderr);
+    assert.ok(crontab.list().includes(` ${installedBin} --config ${config} poll `));
+    const before = JSON.parse(readFileSync(join(site, 'state', 'simplemon.json'), 'utf8')).checkedAt;
+    assert.deepEqual(await cron.runOnce(), [], 'nothing printed, so no mail');
+    assert.notEqual(JSON.parse(readFileSync(join(site, 'state', 'simplemon.json'), 'utf8')).checkedAt, before, 'cron ran the installed poll');
+  } finally {
+    cron.cleanup();
+    crontab.cleanup();
+  }
 });

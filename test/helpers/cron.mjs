@@ -88,6 +88,7 @@ export function testCrontab() {
       const r = spawnSync(command, [...(user ? ['-u', user] : []), '-l'], { encoding: 'utf8' });
       return r.status === 0 ? r.stdout : '';
     },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
     set(text, user) {
       const r = spawnSync(command, [...(user ? ['-u', user] : []), '-'], { input: text, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`crontab - failed: ${r.stderr}`);
