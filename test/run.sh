@@ -10,6 +10,7 @@ command -v snmpget >/dev/null 2>&1 || need+=(snmp)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)   # services: checkPing runs the system's ping
 command -v ip >/dev/null 2>&1 || need+=(iproute2)          # services: the ping-loss test's network namespace
+command -v crontab >/dev/null 2>&1 || need+=(cron)   # test/e2e/cron.test.mjs: the real crontab on a private spool
 command -v go >/dev/null 2>&1 || need+=(golang-go)
 [ -d /usr/share/gocode/src/github.com/vmware/govmomi/simulator ] || need+=(golang-github-vmware-govmomi-dev)
 # IPP tests: a private cupsd, lp/lpstat/cancel to seed jobs, ipptool for jobs "from other hosts"

@@ -1,7 +1,7 @@
 // The commander program. Each command imports its module only when it runs, so `--help` and `status`
 // stay fast and never load soap, net-snmp, nodemailer or ora. The one place that turns errors into
 // exit codes: 0 done, 1 could not do its job, 2 usage or config error. Never process.exit().
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { errorMessage } from '../util/errors.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { renderCheckError } from '../render/nagios.js';
@@ -90,6 +90,17 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
   registerOverrides(program, run);
   registerAlerts(program, run);
   registerOutputs(program, run);
+  registerCron(program, run);
+  program
+    .command('completion')
+    .description('print a bash or zsh completion script (commands, options, device ids): source <(simplemon completion bash)')
+    .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+    .action((shell: string) => run(async () => (await import('./commands/completion.js')).completionCommand(program, shell)));
+  // what the completion script calls while a command line is typed: fast, quiet, never an error
+  program
+    .command('__complete', { hidden: true })
+    .argument('<what>', 'devices')
+    .action(() => run(async (gl) => (await import('./commands/completion.js')).completeDevices(gl)));
   return program;
 }
 
@@ -176,6 +187,27 @@ function registerOutputs(program: Command, run: (fn: Run) => Promise<void>): voi
     .addOption(new Option('-f, --format <format>', 'output format').choices(['openmetrics']).default('openmetrics'))
     .option('-o, --output <file>', 'write this file atomically (mode 0644) instead of printing')
     .action((opts: { format: string; output?: string }) => run(async (gl) => (await import('./commands/export.js')).exportCommand(gl, opts)));
+}
+
+/** cron print | install | remove: the crontab line (or cron.d file, or systemd units) that runs poll. */
+function registerCron(program: Command, run: (fn: Run) => Promise<void>): void {
+  type CronModule = typeof import('./commands/cron.js');
+  type CronOpts = import('./commands/cron.js').CronOptions;
+  const cron = program.command('cron').description('print, install or remove the crontab line that runs simplemon poll as cron really runs it');
+  const sub = (name: string, description: string, fn: (m: CronModule, gl: GlobalOptions, opts: CronOpts) => Promise<number>) =>
+    cron
+      .command(name)
+      .description(description)
+      .option('--every <interval>', 'how often: 1m, 2m, 3m, 4m, 5m, 6m, 10m, 12m, 15m, 20m, 30m or 1h', '5m')
+      .option('-u, --user <user>', 'the crontab of this user (crontab -u); with --system, the user the job runs as (default root)')
+      .option('--system', 'use /etc/cron.d/simplemon instead of a user crontab (root only)')
+      .option('--systemd', 'print a simplemon-poll.service + .timer pair instead (print only)')
+      .addOption(new Option('--crontab-command <path>', 'the crontab program').default('crontab').hideHelp())
+      .addOption(new Option('--cron-d-dir <dir>', 'the cron.d folder').default('/etc/cron.d').hideHelp())
+      .action((opts: CronOpts) => run(async (gl) => fn(await import('./commands/cron.js'), gl, opts)));
+  sub('print', 'print the crontab line (or, with --systemd, the service and timer units)', (m, gl, o) => m.cronPrint(gl, o));
+  sub('install', 'put the line into the crontab: one marked line, replaced on re-install, other lines kept', (m, gl, o) => m.cronInstall(gl, o));
+  sub('remove', 'remove the marked line; other lines kept', (m, gl, o) => m.cronRemove(gl, o));
 }
 
 export async function main(argv: string[]): Promise<void> {
