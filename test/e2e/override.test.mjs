@@ -101,10 +101,12 @@ test('an override on a device that is not configured is an error (typo protectio
 });
 
 test('an override expires by itself: the next poll prunes it with an event and the real state takes over', async () => {
-  const r = await cli(['override', 'set', 'printer/laser', '--state', 'ok', '--for', '1s', '--reason', 'short', '--config', config]);
+  // 6 s: long enough for the status call below on a loaded 2-core machine; then wait for its own end
+  const r = await cli(['override', 'set', 'printer/laser', '--state', 'ok', '--for', '6s', '--reason', 'short', '--config', config]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal((await status())['printer/laser'].state, 'ok');
-  await sleep(1200);
+  const o = (await status())['printer/laser'];
+  assert.equal(o.state, 'ok');
+  await sleep(Math.max(0, Date.parse(o.override.until) - Date.now()) + 200);
   assert.equal((await status())['printer/laser'].state, 'critical', 'expired: no longer applied even before a poll');
   assert.equal((await cli(['poll', '--config', config])).code, 0);
   const st = stateFile();
