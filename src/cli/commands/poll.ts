@@ -74,7 +74,9 @@ export async function pollCommand(g: GlobalOptions, what: string[], opts: { verb
   const logs: string[] = [];
   const result = await pollWithProgress(config, what, (line) => logs.push(line));
   const out: string[] = [];
-  for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
+  // config warnings (insecure: true …) are the business of `config validate`; under cron they would be
+  // mailed every five minutes, so poll repeats them only with --verbose
+  if (opts.verbose) for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
   if (result.historyError) process.stderr.write(`simplemon: ${clean(result.historyError)}\n`);
   if (opts.metricsFile || opts.html) {
     // the files show the state just saved (read again without the lock: writes are atomic renames)
