@@ -90,6 +90,13 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
   registerOverrides(program, run);
   registerAlerts(program, run);
   registerOutputs(program, run);
+  program
+    .command('jobs')
+    .description("a printer's job queue now, over IPP: job, user, the host it came from, name, state, age")
+    .argument('<printer>', 'printer name (with ipp: in the config)')
+    .option('-a, --all', 'finished jobs too')
+    .option('--json', 'machine-readable output')
+    .action((printer: string, opts: { json?: boolean; all?: boolean }) => run(async (gl) => (await import('./commands/jobs.js')).jobsCommand(gl, printer, opts)));
   registerCron(program, run);
   program
     .command('completion')

@@ -79,7 +79,9 @@ export function fitColumns(rows: string[][], width: number | undefined, flexible
 }
 
 export function renderKindTable(kind: DeviceKind, views: DeviceView[], opts: TableOptions): string {
-  const spec: Pick<KindSpec, 'title' | 'columns'> = kindSpec(kind) ?? { title: kind, columns: [] };
+  const full: Pick<KindSpec, 'title' | 'columns'> = kindSpec(kind) ?? { title: kind, columns: [] };
+  // an optional column (Queue) only where some device has a value for it
+  const spec = { ...full, columns: full.columns.filter((col) => !col.optional || views.some((v) => col.value(v, opts.now) !== '–')) };
   const c = opts.chalk;
   const headers = ['Device', 'State', ...spec.columns.map((x) => x.header), 'Problems', 'Age'];
   const anyNote = views.some((v) => noteOf(v, opts.now));

@@ -38,6 +38,8 @@ export interface CollectResult {
 export interface Column {
   header: string;
   value: (d: DeviceView, now: Date) => string;
+  /** Left out of a table in which no device has a value for it (every cell `–`), e.g. Queue. */
+  optional?: boolean;
 }
 
 /** Everything the house needs to know about one kind of device. */

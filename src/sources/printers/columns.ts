@@ -26,4 +26,15 @@ export const printerColumns: Column[] = [
     value: (d) => [m(d).deviceStatus, m(d).printerStatus].filter((x) => x).join('/') || '–',
   },
   { header: 'Errors', value: (d) => (m(d).errors ?? []).join(', ') || '–' },
+  {
+    header: 'Queue',
+    optional: true,
+    value: (d) => {
+      const q = m(d).queue;
+      if (!q) return '–';
+      if (q.error) return 'unreadable';
+      const oldest = q.oldestJobAgeSeconds === null ? '' : `, oldest ${q.oldestJobAgeSeconds < 5400 ? `${Math.round(q.oldestJobAgeSeconds / 60)}m` : `${Math.round(q.oldestJobAgeSeconds / 3600)}h`}`;
+      return `${q.jobs} job${q.jobs === 1 ? '' : 's'}${oldest}${q.stuck ? ' STUCK' : ''}`;
+    },
+  },
 ];

@@ -4,6 +4,7 @@ import type { RuleInput } from '../../core/rule.js';
 import { rulesBlock } from '../../config/rules.js';
 import { deviceName, duration, fail, fields, join, namedList, num, oneOf, secret, str, type Ctx, type YNode } from '../../config/validate.js';
 import { PRINTER_RULES } from './rules.js';
+import { QUEUE_KEYS, queueConfig, type QueueConfig } from './queue-config.js';
 
 export type { SnmpConfig } from '../../protocols/snmp/types.js';
 import type { SnmpConfig } from '../../protocols/snmp/types.js';
@@ -17,6 +18,8 @@ export interface PrinterConfig {
   timeoutMs: number;
   retries: number;
   thresholds: Record<string, RuleInput>;
+  /** The printer's job queue over IPP, or null. */
+  queue: QueueConfig | null;
 }
 
 declare module '../../config/types.js' {
@@ -88,6 +91,7 @@ function snmp(ctx: Ctx, node: YNode, path: string): SnmpConfig | undefined {
 export function printerEntry(ctx: Ctx, node: YNode, path: string, defs: NetDefaults): PrinterConfig | undefined {
   const p: Partial<PrinterConfig> & { thresholds: Record<string, PrinterConfig['thresholds'][string]> } = { thresholds: {} };
   let snmpCfg: SnmpConfig | undefined;
+  const queueRaw: Partial<Record<(typeof QUEUE_KEYS)[number], YNode>> = {};
   const ok = fields(
     ctx,
     node,
@@ -100,10 +104,12 @@ export function printerEntry(ctx: Ctx, node: YNode, path: string, defs: NetDefau
       timeout: (n, q) => (p.timeoutMs = duration(ctx, n, q, { min: 1 }) ?? undefined),
       retries: (n, q) => (p.retries = num(ctx, n, q, { integer: true, min: 0, max: 10 })),
       thresholds: (n, q) => (p.thresholds = rulesBlock(ctx, n, q, 'printer', PRINTER_RULES)),
+      ...Object.fromEntries(QUEUE_KEYS.map((k) => [k, (n: YNode) => (queueRaw[k] = n)])),
     },
     ['name', 'address', 'snmp'],
   );
-  if (!ok || !p.name || !p.address || !snmpCfg) return undefined;
+  const queue = ok ? queueConfig(ctx, node, path, queueRaw) : undefined;
+  if (!ok || !p.name || !p.address || !snmpCfg || queue === undefined) return undefined;
   return {
     name: p.name,
     id: `printer/${p.name}`,
@@ -113,6 +119,7 @@ export function printerEntry(ctx: Ctx, node: YNode, path: string, defs: NetDefau
     timeoutMs: p.timeoutMs ?? defs.timeoutMs,
     retries: p.retries ?? defs.retries,
     thresholds: p.thresholds,
+    queue,
   };
 }
 

@@ -1,13 +1,13 @@
 // The printer source: network printers over SNMP (Printer-MIB, RFC 3805). Everything about the
 // `printer` kind is in this folder; net-snmp is loaded only when collect() runs.
 import type { Source } from '../types.js';
-import type { Reading } from '../../core/types.js';
 import type { PrinterConfig } from './config.js';
 import { printersSection } from './config.js';
 import { PRINTER_RULES } from './rules.js';
 import { printerColumns } from './columns.js';
 import { printerNumbers } from './numbers.js';
-import type { PrinterMetrics } from './metrics.js';
+import type { PrinterMetrics, PrinterQueueMetrics } from './metrics.js';
+import type { QueueReading } from './queue-collect.js';
 
 export const PRINTER_KIND = 'printer';
 
@@ -44,12 +44,27 @@ export const printerSource: Source = {
   thresholdsFor: (config, id) => config.printers.find((p) => p.id === id)?.thresholds,
   async collect(ctx) {
     if (!ctx.config.printers.length) return { readings: [] };
-    const { collectPrinters } = await import('./collect.js');
+    const [{ collectPrinters }, { collectQueues }] = await Promise.all([import('./collect.js'), import('./queue-collect.js')]);
     const ordered = pollOrder(ctx.config.printers, ctx.memory.unreachable);
-    const readings: Reading[] = await collectPrinters(ordered, { concurrency: ctx.config.defaults.concurrency, log: ctx.log });
+    // job queues (IPP) are read alongside SNMP, not after it
+    const [readings, queues] = await Promise.all([
+      collectPrinters(ordered, { concurrency: ctx.config.defaults.concurrency, log: ctx.log }),
+      collectQueues(ctx.config.printers, (ctx.memory.queues ??= {}) as Record<string, object>, ctx.now, ctx.log),
+    ]);
+    for (const r of readings) {
+      const q = queues.get(r.id);
+      if (q && r.reachable) r.metrics.queue = queueMetrics(q);
+    }
     ctx.memory.unreachable = readings.filter((r) => !r.reachable).map((r) => r.id);
     // readings in config order, whatever order they were polled in
     const byId = new Map(readings.map((r) => [r.id, r]));
     return { readings: ctx.config.printers.map((p) => byId.get(p.id)!).filter(Boolean) };
   },
 };
+
+/** What status and JSON keep of a queue reading. */
+function queueMetrics(q: QueueReading): PrinterQueueMetrics {
+  if (!q.ok) return { jobs: null, held: null, oldestJobAgeSeconds: null, jobsByHost: {}, stuck: false, hidden: false, pagesByHost: null, error: q.error };
+  const m = q.metrics;
+  return { jobs: m.jobs, held: m.held, oldestJobAgeSeconds: m.oldestJobAgeSeconds, jobsByHost: m.jobsByHost, stuck: m.stuck, hidden: m.hidden, pagesByHost: m.pagesByHost, error: null };
+}

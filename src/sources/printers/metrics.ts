@@ -27,4 +27,20 @@ export interface PrinterMetrics {
   deviceStatus: string | null;
   /** hrPrinterDetectedErrorState decoded: lowPaper, noPaper, lowToner, … */
   errors: string[];
+  /** The job queue over IPP, when the printer has `ipp:` in the config. */
+  queue?: PrinterQueueMetrics | null;
+}
+
+/** A printer's job queue read over IPP (`ipp:` in its config); `error` when it could not be read. */
+export interface PrinterQueueMetrics {
+  jobs: number | null;
+  held: number | null;
+  oldestJobAgeSeconds: number | null;
+  jobsByHost: Record<string, number>;
+  stuck: boolean;
+  /** The server withheld other users' job names, users and hosts (CUPS' default JobPrivateValues). */
+  hidden: boolean;
+  /** Pages printed per originating host since tracking began (completed jobs, each counted once). */
+  pagesByHost: Record<string, number> | null;
+  error: string | null;
 }

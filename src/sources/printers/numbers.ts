@@ -25,5 +25,10 @@ export function printerNumbers(metrics: Partial<PrinterMetrics>, rules: DeviceRu
   if (metrics.pageCount !== null && metrics.pageCount !== undefined) {
     out.push({ name: 'page_count', key: 'pages', title: 'pages printed', value: metrics.pageCount, unit: 'c', min: 0 });
   }
+  const q = metrics.queue;
+  if (q && !q.error) {
+    out.push({ name: 'queue_jobs', key: 'queue_jobs', title: 'jobs in the queue', value: q.jobs, unit: '', min: 0 });
+    out.push({ name: 'queue_oldest_job_age_seconds', key: 'queue_oldest', title: 'oldest job', value: q.oldestJobAgeSeconds, unit: 's', min: 0 });
+  }
   return uniqueKeys(out);
 }

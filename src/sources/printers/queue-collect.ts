@@ -62,3 +62,34 @@ export async function collectQueue(printerUri: string, opts: CollectQueueOptions
     memory: { queue: q.memory, ...(pagesMemory ? { pages: pagesMemory } : {}) },
   };
 }
+
+/** The queue keys of a printer's config (see queue-config.ts), as far as reading the queue needs them. */
+export interface QueuedPrinter {
+  id: string;
+  name: string;
+  timeoutMs: number;
+  retries: number;
+  queue: { url: string; user: string | null; password: string | null; ca: string | null; insecure: boolean; stuckAfterMs: number } | null;
+}
+
+/**
+ * Read the queues of the printers that have one, all at once, each within its printer's budget
+ * (timeout × (retries + 1), at least 5 s: IPP is HTTP, slower to answer than SNMP). `memory` is the
+ * source's memory, keyed by printer id; printers no longer configured are forgotten.
+ */
+export async function collectQueues(printers: readonly QueuedPrinter[], memory: Record<string, QueueCollectMemory>, now: Date, log?: (line: string) => void): Promise<Map<string, QueueReading>> {
+  const out = new Map<string, QueueReading>();
+  const ids = new Set(printers.filter((p) => p.queue).map((p) => p.id));
+  for (const id of Object.keys(memory)) if (!ids.has(id)) delete memory[id];
+  await Promise.all(
+    printers.map(async (p) => {
+      if (!p.queue) return;
+      const q = p.queue;
+      const r = await collectQueue(q.url, { timeoutMs: Math.max(5000, p.timeoutMs * (p.retries + 1)), user: q.user, password: q.password, ca: q.ca, insecure: q.insecure, stuckAfterMs: q.stuckAfterMs }, now, memory[p.id]);
+      memory[p.id] = r.memory;
+      if (!r.ok) log?.(`[ipp ${p.name}] ${r.error}`);
+      out.set(p.id, r);
+    }),
+  );
+  return out;
+}

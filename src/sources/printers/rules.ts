@@ -1,6 +1,7 @@
 // Printer rules, defaults from the old system: toner below 20 %, printer status abnormal. PURE.
 import type { PrinterMetrics, Supply } from './metrics.js';
 import { kindRules, type RuleDef } from '../../core/rule.js';
+import { queueRule } from './queue-rule.js';
 
 /** Supply types that are toner or ink (RFC 3805 PrtMarkerSuppliesTypeTC names). */
 const TONER_TYPES = new Set(['toner', 'tonerCartridge', 'ink', 'inkCartridge', 'inkRibbon', 'matteToner', 'matteInk', 'solidWax', 'ribbonWax']);
@@ -94,4 +95,4 @@ export const ERROR_NAMES = [
 ];
 
 /** The printer kind's full rule list, `reachable` first: an unreachable printer becomes unknown. */
-export const PRINTER_RULES = kindRules('printer', 'unknown', printerRules);
+export const PRINTER_RULES = kindRules('printer', 'unknown', [...printerRules, queueRule]);
