@@ -64,7 +64,10 @@ export function migrate(raw: unknown): { state: StateFile; from: number } {
     if (!isObject(e) || typeof e.type !== 'string') throw new SchemaError(`"events[${i}]" is not an event (no "type")`);
   });
   for (const [id, d] of Object.entries(state.devices)) {
-    if (!isObject(d) || typeof d.state !== 'string' || !isObject(d.reach) || !isObject(d.rules)) throw new SchemaError(`device "${id}" is malformed`);
+    if (!isObject(d)) throw new SchemaError(`device "${id}" is malformed (it is ${kindOf(d)}, not an object)`);
+    for (const [k, ok] of [['state', typeof d.state === 'string'], ['reach', isObject(d.reach)], ['rules', isObject(d.rules)]] as const) {
+      if (!ok) throw new SchemaError(`device "${id}" is malformed ("${k}" is ${kindOf(d[k])})`);
+    }
   }
   return { state, from };
 }

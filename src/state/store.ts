@@ -46,7 +46,12 @@ class StateAdapter implements Adapter<StateFile> {
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      throw new StateFileError(this.file, `it is not valid JSON (${(e as Error).message})`, { cause: e });
+      // V8 says where by offset; an operator with an editor wants the line and column
+      const msg = (e as Error).message.replace(/ in JSON at position (\d+)(?: \(line \d+ column \d+\))?/, (_, pos: string) => {
+        const before = text.slice(0, Number(pos)).split('\n');
+        return ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
+      });
+      throw new StateFileError(this.file, `it is not valid JSON (${msg})`, { cause: e });
     }
     try {
       const { state, from } = migrate(raw);
