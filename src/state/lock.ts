@@ -205,7 +205,11 @@ export async function acquireLock(stateFile: string, timeoutMs: number, command:
       // another process is taking it over right now: look again shortly
     }
     if (Date.now() >= deadline) {
-      const who = seen.info ? describe(seen.info, seen.raw) : `${describe(null, seen.raw)} (taken over once it is ${GARBLED_GRACE_MS / 1000}s old)`;
+      const who = why
+        ? `${why}, and another process (see ${file}.takeover-*) has been taking it over all this time`
+        : seen.info
+          ? describe(seen.info, seen.raw)
+          : `${describe(null, seen.raw)} (taken over once it is ${GARBLED_GRACE_MS / 1000}s old)`;
       throw new RunError(`state file ${stateFile} is locked by ${who}; gave up after waiting ${Math.round(timeoutMs / 1000)}s (lock-timeout). If no simplemon is running, remove ${file}.`);
     }
     // short, jittered waits: a holder usually keeps the lock well under a second, and waiters that wake

@@ -136,7 +136,7 @@ test('while a live process holds the takeover guard, nobody else removes the dea
   const nonce = '12'.repeat(16);
   writeFileSync(`${file}.lock`, staleInfo(await deadPid(), nonce));
   writeFileSync(`${file}.lock.takeover-${nonce}`, staleInfo(process.pid, '34'.repeat(16)));
-  await assert.rejects(acquireLock(file, 300, 'poll', { warn: () => {} }), /is locked by simplemon poll/);
+  await assert.rejects(acquireLock(file, 300, 'poll', { warn: () => {} }), /is locked by simplemon poll \(pid \d+ on .*\), which is no longer running, and another process \(see .*\.takeover-\*\) has been taking it over all this time/);
   assert.equal(JSON.parse(readFileSync(`${file}.lock`, 'utf8')).nonce, nonce, 'the lock is still there');
 });
 
