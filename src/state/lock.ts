@@ -120,8 +120,9 @@ function abandoned(seen: Seen): string | null {
  * Remove the abandoned file at `path` whose identity is `key`, unless something else is there by now.
  *
  * Why this can never remove a live holder's file: a file's identity (its nonce; for a file without one,
- * its inode and change time) never changes and never recurs at the path (nonces are random 128-bit; an
- * old-format file cannot come back). Removal is guarded by `<lock>.takeover-<key>`, created exclusively
+ * its inode and change time) never changes and never recurs at the path (nonces are random 128-bit; this
+ * simplemon never writes a file without one, and another with the same inode and nanosecond change time
+ * is not a practical worry). Removal is guarded by `<lock>.takeover-<key>`, created exclusively
  * (createWhole), so at most one process holds the right to remove the file with that identity. Under it,
  * the path is read again: if it still holds `key`, it keeps holding it until our unlink, because only two
  * kinds of process ever unlink a path holding `key` — its owner (dead: that is how we got here, and a dead

@@ -25,6 +25,7 @@ const printer = (name, toner) => ({
 let agents = [];
 let smtp;
 const received = [];
+const smtpErrors = [];
 const mounts = [];
 
 before(async () => {
@@ -43,6 +44,8 @@ before(async () => {
       });
     },
   });
+  // a poll killed mid-session resets its connection: that is the fault under test, anything else is not
+  smtp.on('error', (e) => smtpErrors.push(e));
   await new Promise((r) => smtp.listen(0, '127.0.0.1', r));
 });
 
@@ -250,7 +253,7 @@ function seeded(seed) {
   };
 }
 
-test('kill -9 at random moments in 50 polls that send email: the state always loads, every transition emailed, never under two Message-IDs, no dead lock waited on', async () => {
+test('kill -9 at random moments in 50 polls that send email: the state always loads, every transition emailed, never under two Message-IDs, no dead lock waited on', async (t) => {
   const SEED = Number(process.env.FAULTS_SEED ?? 20261201);
   const random = seeded(SEED);
   const s = site([
@@ -261,10 +264,20 @@ test('kill -9 at random moments in 50 polls that send email: the state always lo
     '  recipients: [ops@example.test]',
   ]);
   const before = received.length;
+  // how long a whole poll takes here and now (this machine is shared: from 0.4 s idle to seconds under load),
+  // so that the kills fall all over a poll, and some polls end before theirs
+  let whole = 0;
+  for (let i = 0; i < 2; i++) {
+    agents[1].setLevel(1, i % 2 ? 80 : 12);
+    const t1 = Date.now();
+    const r = await cli(['poll', '--config', s.config]);
+    assert.equal(r.code, 0, r.stderr);
+    whole = Math.max(whole, Date.now() - t1);
+  }
   let killed = 0;
   for (let round = 0; round < 50; round++) {
     agents[1].setLevel(1, round % 2 ? 80 : 12); // a transition in every poll that gets to save
-    const delay = 30 + Math.floor(random() * 900);
+    const delay = Math.floor(random() * 1.3 * whole);
     const child = spawn(process.execPath, [BIN, 'poll', '--config', s.config], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -276,7 +289,7 @@ test('kill -9 at random moments in 50 polls that send email: the state always lo
     else assert.equal(code, 0, `round ${round} (seed ${SEED}): a poll that ran to its end failed: ${stderr}`);
     if (existsSync(s.state)) await readState(s.state); // throws if the state does not load
   }
-  assert.ok(killed >= 15, `only ${killed} of 50 polls were killed: the delays miss the polls`);
+  assert.ok(killed >= 15, `only ${killed} of 50 polls were killed (a whole poll took ${whole} ms): the delays miss the polls`);
 
   // after the kills: polls run to their end at once, and deliver what is owed
   for (let i = 0; i < 2; i++) {
@@ -293,7 +306,7 @@ test('kill -9 at random moments in 50 polls that send email: the state always lo
   const mine = received.slice(before);
   const arrived = new Set(mine.map((m) => m.messageId));
   const transitions = st.events.filter((e) => e.type === 'transition' && e.device === 'printer/flappy' && !(e.from === 'unknown' && e.to === 'ok'));
-  assert.ok(transitions.length >= 10, `only ${transitions.length} transitions were saved`);
+  assert.ok(transitions.length >= 5, `only ${transitions.length} transitions were saved`);
   const messages = st.notify.history.filter((h) => h.kind === 'alert');
   for (const tr of transitions) {
     const carriers = messages.filter((m) => m.createdAt === tr.at && m.devices.some((d) => d.id === tr.device && d.state === tr.to));
@@ -310,4 +323,6 @@ test('kill -9 at random moments in 50 polls that send email: the state always lo
   // every email that arrived is one the state knows (sent only after the outbox was saved)
   const known = new Set(messages.map((m) => m.messageId));
   for (const id of arrived) assert.ok(known.has(id), `an email arrived under ${id}, which the state never recorded`);
+  assert.deepEqual(smtpErrors.filter((e) => !['ECONNRESET', 'EPIPE'].includes(e.code)).map(String), [], 'the mail server saw no error but connections cut by the kills');
+  t.diagnostic(`seed ${SEED}: whole poll ${whole} ms, ${killed}/50 killed, ${transitions.length} transitions saved, ${mine.length} emails received (${mine.length - arrived.size} resent under the same Message-ID)`);
 });
