@@ -1,15 +1,53 @@
 // Find, read and validate the config file. The only config code that touches the file system.
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { buildConfig } from './schema.js';
 import type { Config } from './types.js';
 import type { Ctx, ConfigIssue } from './validate.js';
 import { ConfigError } from '../util/errors.js';
 import { rememberSecrets } from '../util/secrets.js';
+import { clean } from '../render/sanitize.js';
 
 export const CONFIG_NAME = 'monitor.config.yaml';
 export const SYSTEM_CONFIG = '/etc/simplemon/monitor.config.yaml';
+/** A real config is a few KiB; a 50 MB one ran the parser out of memory after 88 s. */
+export const CONFIG_MAX_BYTES = 2 * 1024 * 1024;
+
+const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB`;
+
+/**
+ * Read at most `limit` bytes of a config file. The size is checked with fstat before reading, and the
+ * read itself stops past the limit (a pipe or /dev/zero has no size to check).
+ */
+export function readConfigText(file: string, limit = CONFIG_MAX_BYTES): string {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw new ConfigError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { cause: e });
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new ConfigError(`cannot read config ${file}: it is a folder`);
+    const tooBig = (size: string) => new ConfigError(`config ${file} is too large (${size}; the limit is ${mib(limit)}): is it the right file?`);
+    if (st.isFile() && st.size > limit) throw tooBig(mib(st.size));
+    const buf = Buffer.alloc(limit + 1);
+    let n = 0;
+    for (;;) {
+      const r = readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) break;
+      n += r;
+      if (n > limit) throw tooBig(`more than ${mib(limit)}`);
+    }
+    return buf.subarray(0, n).toString('utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`, { cause: e });
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** --config, then $SIMPLEMON_CONFIG, then ./monitor.config.yaml, then /etc/simplemon/monitor.config.yaml. */
 export function findConfig(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
@@ -24,25 +62,58 @@ export function findConfig(explicit: string | undefined, env: NodeJS.ProcessEnv 
 }
 
 export function formatIssues(file: string, issues: ConfigIssue[]): string {
-  return issues.map((i) => `${file}:${i.line}:${i.col}: ${i.path}: ${i.message}`).join('\n');
+  // messages may quote the file's own text: its control characters are shown as escapes
+  return issues.map((i) => `${file}:${i.line}:${i.col}: ${clean(i.path)}: ${clean(i.message)}`).join('\n');
 }
 
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
 }
 
+/**
+ * The YAML parser's errors, one line each as `file:line:col: YAML syntax: reason`, in words that say
+ * what to change: its " at line L, column C:" tail is dropped (the prefix says it), a duplicate key is
+ * named, and the three errors an unquoted ${VAR} inside { } causes become one that says to quote it.
+ */
+function yamlSyntaxErrors(errors: YAMLError[], text: string, file: string): string[] {
+  const srcLines = text.split('\n');
+  const out: string[] = [];
+  const hinted = new Set<number>();
+  for (const e of errors) {
+    const lp = e.linePos?.[0];
+    const line = lp ? srcLines[lp.line - 1] ?? '' : '';
+    // ${VAR} unquoted in a flow collection: { and } are YAML syntax there
+    const unquoted = lp ? /(^|[\s,[{:])(\$\{[A-Za-z_][A-Za-z0-9_]*\})/.exec(line) : null;
+    if (lp && unquoted && /[{[]/.test(line.slice(0, unquoted.index))) {
+      if (!hinted.has(lp.line)) {
+        hinted.add(lp.line);
+        const col = unquoted.index + unquoted[1].length + 1;
+        out.push(`${file}:${lp.line}:${col}: YAML syntax: ${unquoted[2]} inside { } or [ ] must be quoted: write "${unquoted[2]}"`);
+      }
+      continue;
+    }
+    let reason = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = /^[^:\s]+|^"[^"]*"|^'[^']*'/.exec(text.slice(e.pos[0]))?.[0];
+      reason = key ? `the key ${/^["']/.test(key) ? key : `"${key}"`} appears twice in the same mapping (keys must be unique)` : reason;
+    }
+    if (e.code === 'TAB_AS_INDENT') reason = 'a tab is used for indentation; YAML allows only spaces there';
+    out.push(`${file}:${lp ? `${lp.line}:${lp.col}` : '?'}: YAML syntax: ${clean(reason)}`);
+  }
+  return out;
+}
+
 /** Parse and validate config text; throws ConfigError listing every problem at once. */
 export function parseConfig(text: string, file: string, opts: LoadOptions = {}): Config {
   const dir = dirname(file);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) {
-    const msgs = doc.errors.map((e) => {
-      const lp = e.linePos?.[0];
-      return `${file}:${lp ? `${lp.line}:${lp.col}` : '?'}: YAML syntax: ${e.message.split('\n')[0]}`;
-    });
-    throw new ConfigError(`invalid config ${file}\n${msgs.join('\n')}`);
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const before = text.slice(0, nul).split('\n');
+    throw new ConfigError(`invalid config ${file}\n${file}:${before.length}:${before[before.length - 1].length + 1}: not a YAML text file: it contains a NUL byte (is it the right file?)`);
   }
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) throw new ConfigError(`invalid config ${file}\n${yamlSyntaxErrors(doc.errors, text, file).join('\n')}`);
   const ctx: Ctx = {
     lines,
     errors: [],
@@ -65,11 +136,5 @@ export function parseConfig(text: string, file: string, opts: LoadOptions = {}):
 
 export function loadConfig(explicit?: string, opts: LoadOptions = {}): Config {
   const file = findConfig(explicit, (opts.env as NodeJS.ProcessEnv) ?? process.env);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  return parseConfig(text, file, opts);
+  return parseConfig(readConfigText(file), file, opts);
 }

@@ -20,6 +20,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 export class SchemaError extends Error {}
 
+/** "a list", "a string", "null" … for error messages about a field of the wrong type. */
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'missing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  return `a ${typeof v}`;
+}
+
 /** Bring parsed JSON up to the current schema; throws SchemaError for a newer or malformed file. */
 export function migrate(raw: unknown): { state: StateFile; from: number } {
   if (!isObject(raw)) throw new SchemaError('the top level is not a JSON object');
@@ -30,14 +39,35 @@ export function migrate(raw: unknown): { state: StateFile; from: number } {
   for (let v = from; v < SCHEMA_VERSION; v++) cur = MIGRATIONS[v](cur);
   const base = emptyState();
   const state = { ...base, ...cur } as StateFile;
+  // Every top-level field is checked here, so that a hand-edited or damaged file is a state-file error
+  // naming the field, never a TypeError deep in a poll ("n.outbox.push is not a function").
   for (const k of ['devices', 'overrides', 'acks', 'sources'] as const) {
-    if (!isObject(state[k])) throw new SchemaError(`"${k}" is not an object`);
+    if (!isObject(state[k])) throw new SchemaError(`"${k}" is not an object (it is ${kindOf(state[k])})`);
   }
-  if (!Array.isArray(state.events)) throw new SchemaError('"events" is not a list');
-  if (!isObject(state.notify)) throw new SchemaError('"notify" is not an object');
+  if (!Array.isArray(state.events)) throw new SchemaError(`"events" is not a list (it is ${kindOf(state.events)})`);
+  if (state.checkedAt !== null && typeof state.checkedAt !== 'string') throw new SchemaError(`"checkedAt" is not a time or null (it is ${kindOf(state.checkedAt)})`);
+  if (!isObject(state.notify)) throw new SchemaError(`"notify" is not an object (it is ${kindOf(state.notify)})`);
   state.notify = { ...emptyNotifyState(), ...state.notify };
+  const n = state.notify as unknown as Record<string, unknown>;
+  for (const k of ['outbox', 'history'] as const) {
+    if (!Array.isArray(n[k])) throw new SchemaError(`"notify.${k}" is not a list (it is ${kindOf(n[k])})`);
+    (n[k] as unknown[]).forEach((m, i) => {
+      if (!isObject(m) || typeof m.messageId !== 'string') throw new SchemaError(`"notify.${k}[${i}]" is not a message (no "messageId")`);
+    });
+  }
+  if (!isObject(n.notified)) throw new SchemaError(`"notify.notified" is not an object (it is ${kindOf(n.notified)})`);
+  if (typeof n.seq !== 'number' || !Number.isInteger(n.seq)) throw new SchemaError(`"notify.seq" is not a whole number (it is ${kindOf(n.seq)})`);
+  for (const k of ['overrides', 'acks', 'sources'] as const) {
+    for (const [id, v] of Object.entries(state[k])) if (!isObject(v)) throw new SchemaError(`"${k}" entry "${id}" is not an object (it is ${kindOf(v)})`);
+  }
+  state.events.forEach((e, i) => {
+    if (!isObject(e) || typeof e.type !== 'string') throw new SchemaError(`"events[${i}]" is not an event (no "type")`);
+  });
   for (const [id, d] of Object.entries(state.devices)) {
-    if (!isObject(d) || typeof d.state !== 'string' || !isObject(d.reach) || !isObject(d.rules)) throw new SchemaError(`device "${id}" is malformed`);
+    if (!isObject(d)) throw new SchemaError(`device "${id}" is malformed (it is ${kindOf(d)}, not an object)`);
+    for (const [k, ok] of [['state', typeof d.state === 'string'], ['reach', isObject(d.reach)], ['rules', isObject(d.rules)]] as const) {
+      if (!ok) throw new SchemaError(`device "${id}" is malformed ("${k}" is ${kindOf(d[k])})`);
+    }
   }
   return { state, from };
 }

@@ -1,18 +1,21 @@
 // The state store: lowdb over our own adapter, which adds what lowdb's JSONFile lacks here — unique temp
 // names with fsync (atomic.ts), mode 0600, schema versions, and a refusal to reset a bad file.
-import { readFile, copyFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, copyFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { writeFileAtomic } from './atomic.js';
 import { acquireLock, type Lock } from './lock.js';
+import { fsReason } from './fs-reason.js';
 import { emptyState, migrate, SchemaError } from './migrate.js';
 import type { StateFile } from './types.js';
 import { SCHEMA_VERSION } from './types.js';
 import { RunError } from '../util/errors.js';
+import { clean } from '../render/sanitize.js';
 
 /** A state file that exists but cannot be used. Never silently reset or overwritten. */
 export class StateFileError extends RunError {
   constructor(file: string, why: string, options?: { cause?: unknown }) {
-    super(`state file ${file} cannot be used: ${why}. It was left untouched; fix it, or move it away to start afresh.`, options);
+    super(`state file ${file} cannot be used: ${clean(why)}. It was left untouched; fix it, or move it away to start afresh.`, options);
     this.name = 'StateFileError';
   }
 }
@@ -24,16 +27,31 @@ class StateAdapter implements Adapter<StateFile> {
   async read(): Promise<StateFile | null> {
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      // O_NOFOLLOW: a state file replaced by a symbolic link is refused, never read through (its target's
+      // first bytes would show in an error) nor replaced by the next save
+      const fh = await open(this.file, constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        if (!(await fh.stat()).isFile()) throw Object.assign(new Error('it is not a regular file'), { code: 'ENOTREG' });
+        text = await fh.readFile('utf8');
+      } finally {
+        await fh.close();
+      }
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new StateFileError(this.file, (e as Error).message, { cause: e });
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return null;
+      if (code === 'ELOOP') throw new StateFileError(this.file, 'it is a symbolic link, and simplemon does not follow one (it could reveal or replace another file); put the real file in its place', { cause: e });
+      throw new StateFileError(this.file, code === 'ENOTREG' ? 'it is not a regular file' : `it cannot be read: ${fsReason(e)}`, { cause: e });
     }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      throw new StateFileError(this.file, `it is not valid JSON (${(e as Error).message})`, { cause: e });
+      // V8 says where by offset; an operator with an editor wants the line and column
+      const msg = (e as Error).message.replace(/ in JSON at position (\d+)(?: \(line \d+ column \d+\))?/, (_, pos: string) => {
+        const before = text.slice(0, Number(pos)).split('\n');
+        return ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
+      });
+      throw new StateFileError(this.file, `it is not valid JSON (${msg})`, { cause: e });
     }
     try {
       const { state, from } = migrate(raw);
@@ -48,7 +66,8 @@ class StateAdapter implements Adapter<StateFile> {
   async write(data: StateFile): Promise<void> {
     if (this.migratedFrom !== null) {
       // keep the pre-migration file once, so an upgrade never loses anything
-      await copyFile(this.file, `${this.file}.v${this.migratedFrom}.bak`).catch(() => {});
+      // EXCL: an existing backup (or a link planted in its name) is never overwritten
+      await copyFile(this.file, `${this.file}.v${this.migratedFrom}.bak`, constants.COPYFILE_EXCL).catch(() => {});
       this.migratedFrom = null;
     }
     // compact: with thousands of VMs the file is megabytes, and `status --json` is the readable view
@@ -74,8 +93,8 @@ export async function readState(file: string): Promise<StateFile> {
  * Open the state for change under the exclusive lock. The caller must `close()` (in finally).
  * Saving keeps the lock; close releases it.
  */
-export async function openState(file: string, opts: { lockTimeoutMs: number; command: string }): Promise<StateStore> {
-  const lock: Lock = await acquireLock(file, opts.lockTimeoutMs, opts.command);
+export async function openState(file: string, opts: { lockTimeoutMs: number; command: string; warn?: (line: string) => void }): Promise<StateStore> {
+  const lock: Lock = await acquireLock(file, opts.lockTimeoutMs, opts.command, { warn: opts.warn });
   try {
     const db = new Low<StateFile>(new StateAdapter(file), emptyState());
     await db.read();
@@ -91,7 +110,7 @@ export async function openState(file: string, opts: { lockTimeoutMs: number; com
         try {
           await db.write();
         } catch (e) {
-          throw new RunError(`cannot save state file ${file}: ${(e as Error).message}`, { cause: e });
+          throw new RunError(`cannot save state file ${file}: ${fsReason(e)}; the previous state is kept`, { cause: e });
         }
       },
       close: () => lock.release(),

@@ -113,3 +113,68 @@ test('writes under the lock never interleave: 20 concurrent writers each add one
   const st = await readState(file);
   assert.equal(st.events.length, 20);
 });
+
+test('a corrupt state file\'s bytes in the error have their control characters made visible (no ESC/OSC reaches a terminal)', async () => {
+  const dir = tmp();
+  const file = join(dir, 'state.json');
+  const evil = '\x1b]0;owned\x07\x1b[2J{"schemaVersion":1';
+  writeFileSync(file, evil);
+  await assert.rejects(readState(file), (e) => {
+    assert.equal(e.exitCode, 1);
+    assert.match(e.message, /not valid JSON/);
+    assert.ok(!/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(e.message), `raw control characters in: ${JSON.stringify(e.message)}`);
+    assert.match(e.message, /\\x1b/);
+    assert.ok(e.cause, 'the parse error is kept as the cause');
+    return true;
+  });
+  assert.equal(readFileSync(file, 'utf8'), evil);
+});
+
+for (const [field, value, reason] of [
+  ['notify.outbox', {}, '"notify.outbox" is not a list (it is an object)'],
+  ['notify.history', 'x', '"notify.history" is not a list (it is a string)'],
+  ['notify.notified', [], '"notify.notified" is not an object (it is a list)'],
+  ['notify.seq', '7', '"notify.seq" is not a whole number (it is a string)'],
+  ['devices', [], '"devices" is not an object (it is a list)'],
+  ['events', {}, '"events" is not a list (it is an object)'],
+  ['overrides', 5, '"overrides" is not an object (it is a number)'],
+  ['acks', null, '"acks" is not an object (it is null)'],
+  ['checkedAt', 12, '"checkedAt" is not a time or null (it is a number)'],
+]) {
+  test(`a state file whose ${field} has the wrong type is a state-file error naming the file and the field, and is left untouched`, async () => {
+    const dir = tmp();
+    const file = join(dir, 'state.json');
+    const st = { schemaVersion: 1, checkedAt: null, devices: {}, events: [], overrides: {}, acks: {}, sources: {}, notify: { notified: {}, outbox: [], history: [], seq: 0 } };
+    const [a, b] = field.split('.');
+    if (b) st[a][b] = value;
+    else st[a] = value;
+    const text = JSON.stringify(st);
+    writeFileSync(file, text);
+    await assert.rejects(openState(file, { lockTimeoutMs: 1000, command: 'poll' }), (e) => {
+      assert.equal(e.exitCode, 1);
+      assert.equal(e.message, `state file ${file} cannot be used: ${reason}. It was left untouched; fix it, or move it away to start afresh.`);
+      return true;
+    });
+    assert.equal(readFileSync(file, 'utf8'), text);
+    assert.ok(!existsSync(`${file}.lock`));
+  });
+}
+
+test('a state file replaced by a symbolic link is refused: never read through, never replaced, the target untouched', async () => {
+  const { symlinkSync, lstatSync } = await import('node:fs');
+  const dir = tmp();
+  const file = join(dir, 'state.json');
+  const target = join(dir, 'precious.txt');
+  writeFileSync(target, 'root:$6$secret-hash:19000:0:99999:7:::\n');
+  symlinkSync(target, file);
+  for (const open of [() => openState(file, { lockTimeoutMs: 1000, command: 'poll' }), () => readState(file)]) {
+    await assert.rejects(open(), (e) => {
+      assert.equal(e.exitCode, 1);
+      assert.match(e.message, new RegExp(`state file ${file} cannot be used: it is a symbolic link, and simplemon does not follow one`));
+      assert.ok(!e.message.includes('secret-hash'), 'nothing of the target is shown');
+      return true;
+    });
+  }
+  assert.ok(lstatSync(file).isSymbolicLink());
+  assert.equal(readFileSync(target, 'utf8'), 'root:$6$secret-hash:19000:0:99999:7:::\n');
+});
