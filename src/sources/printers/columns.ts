@@ -1,7 +1,8 @@
 // Printer columns of the status table.
 import type { Column } from '../types.js';
 import type { PrinterMetrics } from './metrics.js';
-import { isTonerOrInk, supplyLabel } from './rules.js';
+import { isTonerOrInk, supplyLabel, supplyLevelText } from './supplies.js';
+import { statusReasons } from './reasons.js';
 
 /** "black toner" → "black" in a column already headed Toner / ink; "toner cartridge" stays. */
 function shortLabel(label: string): string {
@@ -11,6 +12,16 @@ function shortLabel(label: string): string {
 
 const m = (d: { metrics: Record<string, unknown> }) => d.metrics as Partial<PrinterMetrics>;
 
+/**
+ * The Errors column: the error bits, then what the printer says about them (its alerts, without their
+ * group; its console text only when it is not running normally — a console saying "Ready" is no error).
+ */
+function errorsCell(x: Partial<PrinterMetrics>): string {
+  const troubled = x.deviceStatus === 'warning' || x.deviceStatus === 'down' || (x.errors ?? []).length > 0;
+  const why = (x.alerts ?? []).length || troubled ? statusReasons(x, false) : [];
+  return [(x.errors ?? []).join(', '), why.join(', ')].filter((s) => s).join('; ') || '–';
+}
+
 export const printerColumns: Column[] = [
   { header: 'Pages', value: (d) => (m(d).pageCount ?? null) === null ? '–' : String(m(d).pageCount) },
   {
@@ -18,12 +29,12 @@ export const printerColumns: Column[] = [
     value: (d) =>
       (m(d).supplies ?? [])
         .filter(isTonerOrInk)
-        .map((s) => `${shortLabel(supplyLabel(s))} ${s.percent === null ? (s.level === -3 ? 'some' : '?') : `${s.percent}%`}`)
+        .map((s) => `${shortLabel(supplyLabel(s))} ${supplyLevelText(s)}`)
         .join(', ') || '–',
   },
   {
     header: 'Status',
     value: (d) => [m(d).deviceStatus, m(d).printerStatus].filter((x) => x).join('/') || '–',
   },
-  { header: 'Errors', value: (d) => (m(d).errors ?? []).join(', ') || '–' },
+  { header: 'Errors', value: (d) => errorsCell(m(d)) },
 ];
