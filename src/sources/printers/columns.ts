@@ -4,9 +4,9 @@ import type { PrinterMetrics } from './metrics.js';
 import { isTonerOrInk, supplyLabel, supplyLevelText } from './supplies.js';
 import { statusReasons } from './reasons.js';
 
-/** "black toner" → "black" in a column already headed Toner / ink; "toner cartridge" stays. */
+/** "black toner" → "black", "canon cyan ink tank" → "canon cyan" in a column already headed Toner / ink; "toner cartridge" stays. */
 function shortLabel(label: string): string {
-  const short = label.replace(/\s+(toner|ink)(\s+cartridge)?$/i, '');
+  const short = label.replace(/\s+(toner|ink)(\s+(cartridge|tank))?$/i, '');
   return short || label;
 }
 
