@@ -10,7 +10,7 @@
 // recorded and with the supply type column taken out (as the issue's HP CF410A and Canon 719 report it).
 import test, { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,8 @@ before(async () => {
     // Canon: yellow ink tank 1800 → 150 of 3000 (5 %); untyped copy also with the waste ink tank 6030 → 201 of 6700 left (97 % full)
     files.push(modifiedCopy(tmp, canon, 'canon-low', { set: { [`${SUPPLY}.9.1.3`]: '2|150' } }));
     files.push(modifiedCopy(tmp, canon, 'canon-untyped-low', { set: { [`${SUPPLY}.9.1.3`]: '2|150', [`${SUPPLY}.9.1.6`]: '2|201' }, drop: [`${SUPPLY}.5`] }));
+    // and the ten recordings as they are
+    files.push(...readdirSync(SHARED).filter((f) => f.endsWith('.snmprec')).map((f) => path.join(SHARED, f)));
   }
   sim = await startSnmpsim({ files });
 });
@@ -165,5 +167,36 @@ describe('real HP and Canon recordings with a low cartridge', { skip: HAVE_SHARE
       'waste-full': ['critical', 'canon waste ink tank 97% full > 95% full'],
     });
     assert.equal(column('Toner / ink', untyped.reading.metrics), 'canon matte black 80%, canon black 100%, canon yellow 5%, canon magenta 80%, canon cyan 70%');
+  });
+});
+
+describe('the ten real recordings with the default rules', { skip: HAVE_SHARED ? false : 'no ../shared/printers' }, () => {
+  // What a printer shop sees, device by device. None of the ten has a prtAlertTable or console row, so
+  // printer-status says only "device status warning" there. New with issue 9: xerox's waste toner
+  // container (no type, no class, 5 % left) is 95 % full: waste-full warns (95 is not above 95).
+  const EXPECTED = {
+    brother_hl5370dw: ['critical', { 'toner-low': ['critical', 'black toner cartridge 0% < 20%'] }, 'black 0%, black some left'],
+    canonprinter_tm: ['ok', {}, 'canon matte black 80%, canon black 100%, canon yellow 60%, canon magenta 80%, canon cyan 70%'],
+    'dell-laser_s5830dn': ['ok', {}, 'black 49%'],
+    epson: [
+      'critical',
+      {
+        'toner-low': ['critical', 'black ink supply unit t9441/t9451/t9461 1% < 20%; cyan ink supply unit t9442/t9452 1% < 20%; magenta ink supply unit t9443/t9453 1% < 20%; yellow ink supply unit t9444/t9454 1% < 20%'],
+        'printer-status': ['warning', 'device status warning'],
+      },
+      'black ink supply unit t9441/t9451/t9461 1%, cyan ink supply unit t9442/t9452 1%, magenta ink supply unit t9443/t9453 1%, yellow ink supply unit t9444/t9454 1%',
+    ],
+    jetdirect_m252dw: ['ok', {}, 'black cartridge hp cf400x 63%, cyan cartridge hp cf401x 63%, magenta cartridge hp cf403x 88%, yellow cartridge hp cf402x 36%'],
+    ricoh_mpc3002: ['warning', { 'printer-status': ['warning', 'device status warning'] }, 'black 40%, cyan 20%, magenta 50%, yellow 50%'],
+    samsungprinter_m4080fx: ['warning', { 'printer-status': ['warning', 'device status warning'] }, 'black toner cartridge s/n:crum- 88%'],
+    sharp: ['critical', { 'toner-low': ['critical', 'magenta toner 19% < 20%'], 'printer-status': ['warning', 'device status warning'] }, 'cyan 55%, magenta 19%, yellow 40%, black 34%'],
+    xerox: ['warning', { 'waste-full': ['warning', 'waste toner container 95% full > 90% full'] }, 'black 20%, cyan 66%, magenta 72%, yellow 60%'],
+    zebra: ['ok', {}, '–'],
+  };
+  test('states, problems and the Toner column of all ten', async () => {
+    const names = Object.keys(EXPECTED);
+    const results = await pollAndEvaluate(names);
+    const got = Object.fromEntries(results.map(({ reading, state, problems }) => [reading.name, [state, problems, column('Toner / ink', reading.metrics)]]));
+    assert.deepEqual(got, EXPECTED);
   });
 });

@@ -10,6 +10,8 @@ import { printerColumns } from '../../dist/sources/printers/columns.js';
 import { collectPrinters } from '../../dist/sources/printers/collect.js';
 import { rulesFor } from '../../dist/sources/index.js';
 import { observeRule, resolveRule } from '../../dist/core/rule.js';
+import { renderKindTable } from '../../dist/render/status.js';
+import { makeChalk } from '../../dist/render/style.js';
 
 // --- builders -----------------------------------------------------------------------------------------
 const int = (oid, value, type = 'integer') => ({ oid, type, value });
@@ -270,6 +272,20 @@ describe('printer-status says why', () => {
     assert.equal(column('Errors', status(3, '00', { console: [str(`${C}.1.1`, 'Toner Low')] })), 'console: "Toner Low"');
     assert.equal(column('Errors', status(2, '00', { console: [str(`${C}.1.1`, 'Ready')] })), '–');
   });
+});
+
+test('alert and console text from the device reach the status table with control characters made visible', () => {
+  const m = metricsOf({
+    hrPrinter: [hex(`${OID.hrPrinterEntry}.2.1`, '00')],
+    deviceStatus: [int(`${OID.hrDeviceStatus}.1`, 3)],
+    alerts: alertRow('1.1', { severity: 4, group: 11, descr: 'Toner \x1b]0;pwned\x07low\nnext' }),
+  });
+  const problem = observe('printer-status', m);
+  assert.equal(problem.message, 'device status warning: Toner \x1b]0;pwned\x07low\nnext (marker supplies)', 'metrics and messages keep the exact text');
+  const v = { ...view(m), target: 'h', state: 'warning', realState: 'warning', since: '2026-12-01T00:00:00Z', problems: [{ rule: 'printer-status', severity: 'warning', message: problem.message }], override: null, maintenance: null, ack: null, blockedBy: null, lastSeen: '2026-12-01T00:00:00Z' };
+  const out = renderKindTable('printer', [v], { chalk: makeChalk(false), now: new Date('2026-12-01T00:01:00Z') });
+  assert.ok(!/[\x00-\x08\x0a-\x1f\x7f]/.test(out.replace(/\n/g, '')), 'no raw control character in the table');
+  assert.match(out, /Toner \\x1b\]0;pwned\\x07low\\x0anext/);
 });
 
 // --- the collector: one extra walk each, never failing the poll --------------------------------------------
