@@ -271,6 +271,10 @@ describe('printer-status says why', () => {
     assert.equal(column('Errors', status(5, '0400', { alerts })), 'jammed; Paper jam, Toner low, Tray 2 empty');
     assert.equal(column('Errors', status(3, '00', { console: [str(`${C}.1.1`, 'Toner Low')] })), 'console: "Toner Low"');
     assert.equal(column('Errors', status(2, '00', { console: [str(`${C}.1.1`, 'Ready')] })), '–');
+    const sleeping = alertRow('1.1', { severity: 1, group: 5, code: 23, descr: 'Sleep mode' });
+    assert.equal(column('Errors', status(2, '00', { alerts: sleeping })), '–', 'a running printer: an alert of severity other is no error');
+    assert.equal(column('Errors', status(3, '00', { alerts: sleeping })), 'Sleep mode', 'a printer in warning: all it says');
+    assert.equal(column('Errors', status(2, '00', { alerts: [...sleeping, ...alertRow('1.2', { severity: 4, group: 11, descr: 'Toner low' })] })), 'Toner low', 'a running printer: its warnings');
   });
 });
 

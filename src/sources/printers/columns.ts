@@ -13,12 +13,15 @@ function shortLabel(label: string): string {
 const m = (d: { metrics: Record<string, unknown> }) => d.metrics as Partial<PrinterMetrics>;
 
 /**
- * The Errors column: the error bits, then what the printer says about them (its alerts, without their
- * group; its console text only when it is not running normally — a console saying "Ready" is no error).
+ * The Errors column: the error bits, then what the printer says (its alerts, without their group).
+ * A printer in warning or down, or with error bits, says all it has to say (console text included); a
+ * running one only its critical and warning alerts ("Toner low") — "Sleep mode" or a console
+ * saying "Ready" is no error.
  */
 function errorsCell(x: Partial<PrinterMetrics>): string {
   const troubled = x.deviceStatus === 'warning' || x.deviceStatus === 'down' || (x.errors ?? []).length > 0;
-  const why = (x.alerts ?? []).length || troubled ? statusReasons(x, false) : [];
+  const graded = (x.alerts ?? []).filter((a) => a.severity === 'critical' || a.severity === 'warning');
+  const why = troubled ? statusReasons(x, false) : statusReasons({ alerts: graded }, false);
   return [(x.errors ?? []).join(', '), why.join(', ')].filter((s) => s).join('; ') || '–';
 }
 
