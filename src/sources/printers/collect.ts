@@ -1,7 +1,8 @@
 // Poll printers over SNMP: one Reading per printer, never an exception. All printers run
 // concurrently (at most `concurrency` in flight); within one printer the first requests (system GET,
-// page count, supplies, hrPrinterTable, and the optional alert table and console) go out together, so that a printer that does not answer costs one timeout × (retries + 1), not one per
-// request, and never holds up the others.
+// page count, supplies, hrPrinterTable, and the optional alert table and console) go out together,
+// so that a printer that does not answer costs one timeout × (retries + 1), not one per request, and
+// never holds up the others.
 import type { PrinterConfig } from './config.js';
 import type { Reading } from '../../core/types.js';
 import type { PrinterMetrics } from './metrics.js';
