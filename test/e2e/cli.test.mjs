@@ -91,11 +91,12 @@ test('status --json follows the documented contract', async () => {
   assert.equal(laser.target, `${sim.host}:${sim.port}`);
   assert.equal(laser.override, null);
   assert.equal(laser.blockedBy, null);
-  assert.deepEqual(Object.keys(laser.metrics).sort(), ['deviceStatus', 'errors', 'pageCount', 'printerStatus', 'supplies', 'sysDescr', 'sysName']);
+  assert.deepEqual(Object.keys(laser.metrics).sort(), ['alerts', 'console', 'deviceStatus', 'errors', 'pageCount', 'printerStatus', 'supplies', 'sysDescr', 'sysName']);
+  assert.deepEqual([laser.metrics.alerts, laser.metrics.console], [[], []], 'this printer has no alert table and no console');
   assert.equal(laser.metrics.pageCount, 48213);
   assert.equal(laser.metrics.sysName, 'cl-500-lab');
   for (const s of laser.metrics.supplies) assert.deepEqual(Object.keys(s), ['index', 'description', 'type', 'class', 'unit', 'maxCapacity', 'level', 'percent']);
-  assert.ok(laser.problems.every((p) => ['toner-low', 'printer-status'].includes(p.rule) && ['warning', 'critical'].includes(p.severity) && p.message));
+  assert.ok(laser.problems.every((p) => ['toner-low', 'supply-low', 'waste-full', 'printer-status'].includes(p.rule) && ['warning', 'critical'].includes(p.severity) && p.message));
   const gone = j.devices[2];
   assert.equal(gone.state, 'unknown');
   assert.equal(gone.lastSeen, null);

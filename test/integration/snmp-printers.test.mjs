@@ -72,6 +72,9 @@ const OWN_EXPECTED = {
     printerStatus: 'other',
     deviceStatus: 'down',
     errors: ['noToner', 'doorOpen', 'jammed'],
+
+    alerts: [],
+    console: [],
   },
   'inkjet-eom': {
     sysName: 'ij-20',
@@ -85,6 +88,9 @@ const OWN_EXPECTED = {
     printerStatus: 'printing',
     deviceStatus: 'warning',
     errors: ['noPaper', 'serviceRequested'],
+
+    alerts: [],
+    console: [],
   },
   'devtype-fallback': {
     sysName: 'fb-1',
@@ -94,6 +100,9 @@ const OWN_EXPECTED = {
     printerStatus: null,
     deviceStatus: 'warning',
     errors: [],
+
+    alerts: [],
+    console: [],
   },
   'wrong-types': {
     sysName: 'wt-1',
@@ -103,6 +112,9 @@ const OWN_EXPECTED = {
     printerStatus: null,
     deviceStatus: null,
     errors: [],
+
+    alerts: [],
+    console: [],
   },
   truncated: {
     sysName: null,
@@ -116,6 +128,9 @@ const OWN_EXPECTED = {
     printerStatus: null,
     deviceStatus: 'running',
     errors: ['lowPaper'],
+
+    alerts: [],
+    console: [],
   },
 };
 
@@ -158,6 +173,8 @@ describe('own fixtures', () => {
         printerStatus: 'idle',
         deviceStatus: 'running',
         errors: [],
+        alerts: [],
+        console: [],
       });
       assert.ok(lines.some((l) => l.startsWith('[snmp slow] timeout after 800ms (0 retries) (walk prtMarkerSuppliesTable')), lines.join('\n'));
       // upper bound only loose: it tells one timeout from several in a row, on a loaded 2-core machine too
@@ -276,6 +293,8 @@ function checkDevice(name, m) {
   assert.equal(m.deviceStatus, d.hrDeviceStatusName, `${name} deviceStatus`);
   assert.equal(m.printerStatus, d.hrPrinterStatusName, `${name} printerStatus`);
   assert.deepEqual(m.errors, d.hrPrinterDetectedErrorState?.names ?? [], `${name} errors`);
+  // none of the ten recordings has a prtAlertTable or console row
+  assert.deepEqual([m.alerts, m.console], [[], []], `${name} alerts and console`);
   assert.deepEqual(
     m.supplies.map((s) => s.index),
     d.supplies.map((s) => s.index),

@@ -28,6 +28,8 @@ test('the shipped sample config monitor.config.yaml validates and shows the docu
   assert.equal(cfg.lockTimeoutMs, 60_000);
   assert.equal(cfg.printers[0].id, 'printer/office-1');
   assert.deepEqual(cfg.thresholds.printer['toner-low'].critical, { op: 'below', value: 20 });
+  assert.deepEqual([cfg.thresholds.printer['supply-low'].warning, cfg.thresholds.printer['supply-low'].critical], [{ op: 'below', value: 10 }, undefined]);
+  assert.deepEqual([cfg.thresholds.printer['waste-full'].warning, cfg.thresholds.printer['waste-full'].critical], [{ op: 'above', value: 90 }, { op: 'above', value: 95 }]);
 });
 
 test('an empty config is valid and has no devices', () => {

@@ -38,7 +38,7 @@ function supplyRow(index, { cls, type, descr, unit, max, level }) {
   return out;
 }
 const EMPTY = { system: null, lifeCount: null, supplies: null, hrPrinter: null };
-const NOTHING = { sysName: null, sysDescr: null, pageCount: null, supplies: [], printerStatus: null, deviceStatus: null, errors: [] };
+const NOTHING = { sysName: null, sysDescr: null, pageCount: null, supplies: [], printerStatus: null, deviceStatus: null, errors: [], alerts: [], console: [] };
 
 // --- supplyPercent --------------------------------------------------------------------------------
 // Mirrors the table above supplyPercent(), row by row, plus the recordings' own cases.
@@ -220,6 +220,8 @@ describe('toPrinterMetrics()', () => {
       printerStatus: 'other',
       deviceStatus: 'down',
       errors: ['noToner', 'doorOpen', 'jammed'],
+      alerts: [],
+      console: [],
     });
   });
 
@@ -474,7 +476,7 @@ describe('collectPrinters() with fake sessions', () => {
     const [r] = await collectPrinters([printer('half')], { concurrency: 1, openSession: async () => fakeSession(data), log: (l) => lines.push(l) });
     assert.equal(r.reachable, true);
     assert.equal(r.error, null);
-    assert.deepEqual(r.metrics, { sysName: 'fake', sysDescr: 'Fake', pageCount: 42, supplies: [], printerStatus: null, deviceStatus: 'running', errors: ['lowToner'] });
+    assert.deepEqual(r.metrics, { sysName: 'fake', sysDescr: 'Fake', pageCount: 42, supplies: [], printerStatus: null, deviceStatus: 'running', errors: ['lowToner'], alerts: [], console: [] });
     assert.ok(lines.some((l) => l.includes('[snmp half] timed out (walk prtMarkerSuppliesTable')));
   });
 
@@ -498,7 +500,7 @@ describe('collectPrinters() with fake sessions', () => {
     assert.deepEqual([rows.walkedType, rows.status], [false, 'running']);
   });
 
-  test('the four first requests go out together, before any answer', async () => {
+  test('the six first requests go out together, before any answer', async () => {
     const asked = [];
     let answered = 0;
     const s = fakeSession({ get: SYSTEM }, asked);
@@ -515,14 +517,16 @@ describe('collectPrinters() with fake sessions', () => {
       return wrap(walk)(...a);
     };
     await collectPrinters([printer('p')], { concurrency: 1, openSession: async () => s });
-    assert.equal(askedBeforeFirstAnswer, 3);
-    assert.deepEqual(asked.slice(0, 4).map((a) => a.join(' ')).sort(), [
+    assert.equal(askedBeforeFirstAnswer, 5);
+    assert.deepEqual(asked.slice(0, 6).map((a) => a.join(' ')).sort(), [
       // v2c/v3: hrDeviceStatus.1 rides along with the system GET
       `get ${OID.sysDescr} ${OID.sysName} ${OID.hrDeviceStatus}.1`,
       `walk ${OID.hrPrinterEntry}`,
       `walk ${OID.prtMarkerLifeCount}`,
       `walk ${OID.prtMarkerSuppliesEntry}`,
-    ]);
+      `walk ${OID.prtConsoleDisplayBufferText}`,
+      `walk ${OID.prtAlertEntry}`,
+    ].sort());
   });
 
   test('hrDeviceStatus.1 comes with the system GET on v2c/v3 (no second GET); v1 asks for it alone afterwards', async () => {

@@ -29,10 +29,31 @@ test('printerNumbers(): each supply, toner carrying the toner-low threshold; −
   assert.equal(black.unit, '%');
   assert.deepEqual(black.labels, { supply: 'black toner' });
   assert.deepEqual([black.warning, black.critical], [{ op: 'below', value: 30 }, { op: 'below', value: 10 }]);
-  assert.equal(n[3].critical, undefined, 'a waste receptacle is not watched by toner-low');
+  assert.equal(n[3].value, 80, 'a receptacle exposes its space remaining, like the MIB');
+  assert.deepEqual([n[3].warning, n[3].critical], [{ op: 'below', value: 10 }, { op: 'below', value: 5 }], 'waste-full (above 90 / 95 % full) on the same scale: below 10 / 5 % remaining');
+  assert.equal(n[3].title, 'waste toner box (space left)');
   assert.deepEqual(n[5], { name: 'page_count', key: 'pages', title: 'pages printed', value: 12345, unit: 'c', min: 0 });
-  const off = printerNumbers(m, settings('printer', { 'toner-low': { enabled: false } }));
+  const off = printerNumbers(m, settings('printer', { 'toner-low': { enabled: false }, 'waste-full': { enabled: false } }));
   assert.equal(off[0].critical, null, 'a rule turned off puts no threshold on its number');
+  assert.deepEqual([off[1].warning, off[1].critical], [null, null]);
+});
+
+test('printerNumbers(): parts carry supply-low, untyped cartridges toner-low, untyped waste containers waste-full as configured', () => {
+  const m = {
+    supplies: [
+      supply('1.1', 'Black Cartridge HP CF410A', null, 'supplyThatIsConsumed', 5, 5),
+      supply('1.2', 'Drum Unit', 'opc', 'supplyThatIsConsumed', 69, 69),
+      supply('1.3', 'Fuser, PN unknown;SNunknown', null, null, 90, 90),
+      supply('1.4', 'Waste Toner Container, PN 008R13061', null, null, 5, 5),
+    ],
+  };
+  const n = printerNumbers(m, settings('printer', { 'waste-full': { warning: { op: 'above', value: 80 }, critical: null } }));
+  assert.deepEqual(n.map((x) => [x.key, x.value, x.warning, x.critical]), [
+    ['black_cartridge_hp_cf410a', 5, null, { op: 'below', value: 20 }],
+    ['drum_unit', 69, { op: 'below', value: 10 }, null],
+    ['fuser', 90, { op: 'below', value: 10 }, null],
+    ['waste_toner_container', 5, { op: 'below', value: 20 }, null],
+  ]);
 });
 
 test('vCenter numbers: host CPU/memory with their thresholds, GPUs by name, VM guest disks, datastore free space', () => {

@@ -1,7 +1,8 @@
 // Poll printers over SNMP: one Reading per printer, never an exception. All printers run
-// concurrently (at most `concurrency` in flight); within one printer the four first requests go out
-// together, so that a printer that does not answer costs one timeout × (retries + 1), not one per
-// request, and never holds up the others.
+// concurrently (at most `concurrency` in flight); within one printer the first requests (system GET,
+// page count, supplies, hrPrinterTable, and the optional alert table and console) go out together,
+// so that a printer that does not answer costs one timeout × (retries + 1), not one per request, and
+// never holds up the others.
 import type { PrinterConfig } from './config.js';
 import type { Reading } from '../../core/types.js';
 import type { PrinterMetrics } from './metrics.js';
@@ -83,11 +84,16 @@ async function collectPrinter(p: PrinterConfig, opts: CollectPrintersOptions): P
       }
       return session.get([OID.sysDescr, OID.sysName]);
     };
-    const [system, lifeCount, supplies, hrPrinter] = await Promise.allSettled([
+    // prtAlertTable and the console say why a printer is in warning; many printers have neither, and
+    // their failure only leaves alerts and console empty. An alert table is bounded (a printer keeps a
+    // few dozen alerts); maxVarbinds guards against one that is not.
+    const [system, lifeCount, supplies, hrPrinter, alerts, consoleText] = await Promise.allSettled([
       systemGet(),
       session.walk(OID.prtMarkerLifeCount, { maxRepetitions: 4 }),
       session.walk(OID.prtMarkerSuppliesEntry, { maxRepetitions: 25 }),
       session.walk(OID.hrPrinterEntry, { maxRepetitions: 4 }),
+      session.walk(OID.prtAlertEntry, { maxRepetitions: 25, maxVarbinds: 2000 }),
+      session.walk(OID.prtConsoleDisplayBufferText, { maxRepetitions: 8, maxVarbinds: 100 }),
     ]);
     // reachable means: the agent answered the system GET
     if (system.status === 'rejected') return unreachable(p, errorText(p, system.reason));
@@ -103,6 +109,8 @@ async function collectPrinter(p: PrinterConfig, opts: CollectPrintersOptions): P
       lifeCount: value('walk prtMarkerLifeCount', lifeCount),
       supplies: value('walk prtMarkerSuppliesTable', supplies),
       hrPrinter: value('walk hrPrinterTable', hrPrinter),
+      alerts: value('walk prtAlertTable', alerts),
+      console: value('walk prtConsoleDisplayBufferText', consoleText),
     };
 
     // The printer's hrDeviceIndex comes from hrPrinterTable. Only when that table answered empty is

@@ -1,15 +1,29 @@
 // Printer columns of the status table.
 import type { Column } from '../types.js';
 import type { PrinterMetrics } from './metrics.js';
-import { isTonerOrInk, supplyLabel } from './rules.js';
+import { isTonerOrInk, supplyLabel, supplyLevelText } from './supplies.js';
+import { statusReasons } from './reasons.js';
 
-/** "black toner" → "black" in a column already headed Toner / ink; "toner cartridge" stays. */
+/** "black toner" → "black", "canon cyan ink tank" → "canon cyan" in a column already headed Toner / ink; "toner cartridge" stays. */
 function shortLabel(label: string): string {
-  const short = label.replace(/\s+(toner|ink)(\s+cartridge)?$/i, '');
+  const short = label.replace(/\s+(toner|ink)(\s+(cartridge|tank))?$/i, '');
   return short || label;
 }
 
 const m = (d: { metrics: Record<string, unknown> }) => d.metrics as Partial<PrinterMetrics>;
+
+/**
+ * The Errors column: the error bits, then what the printer says (its alerts, without their group).
+ * A printer in warning or down, or with error bits, says all it has to say (console text included); a
+ * running one only its critical and warning alerts ("Toner low") — "Sleep mode" or a console
+ * saying "Ready" is no error.
+ */
+function errorsCell(x: Partial<PrinterMetrics>): string {
+  const troubled = x.deviceStatus === 'warning' || x.deviceStatus === 'down' || (x.errors ?? []).length > 0;
+  const graded = (x.alerts ?? []).filter((a) => a.severity === 'critical' || a.severity === 'warning');
+  const why = troubled ? statusReasons(x, false) : statusReasons({ alerts: graded }, false);
+  return [(x.errors ?? []).join(', '), why.join(', ')].filter((s) => s).join('; ') || '–';
+}
 
 export const printerColumns: Column[] = [
   { header: 'Pages', value: (d) => (m(d).pageCount ?? null) === null ? '–' : String(m(d).pageCount) },
@@ -18,14 +32,14 @@ export const printerColumns: Column[] = [
     value: (d) =>
       (m(d).supplies ?? [])
         .filter(isTonerOrInk)
-        .map((s) => `${shortLabel(supplyLabel(s))} ${s.percent === null ? (s.level === -3 ? 'some' : '?') : `${s.percent}%`}`)
+        .map((s) => `${shortLabel(supplyLabel(s))} ${supplyLevelText(s)}`)
         .join(', ') || '–',
   },
   {
     header: 'Status',
     value: (d) => [m(d).deviceStatus, m(d).printerStatus].filter((x) => x).join('/') || '–',
   },
-  { header: 'Errors', value: (d) => (m(d).errors ?? []).join(', ') || '–' },
+  { header: 'Errors', value: (d) => errorsCell(m(d)) },
   {
     header: 'Queue',
     optional: true,

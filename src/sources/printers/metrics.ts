@@ -16,6 +16,18 @@ export interface Supply {
   percent: number | null;
 }
 
+/** One row of the Printer-MIB prtAlertTable: what the printer itself says is wrong. */
+export interface PrinterAlert {
+  /** prtAlertSeverityLevel: critical | warning | warningBinaryChangeEvent | other */
+  severity: string | null;
+  /** prtAlertGroup as the MIB's name (PrtAlertGroupTC): markerSupplies, input, cover, mediaPath, … */
+  group: string | null;
+  /** prtAlertDescription, the printer's own words ("Toner low"), exactly as sent */
+  description: string | null;
+  /** prtAlertCode as the MIB's name (PrtAlertCodeTC): markerTonerAlmostEmpty, jam, doorOpen, … */
+  code: string | null;
+}
+
 export interface PrinterMetrics {
   sysName: string | null;
   sysDescr: string | null;
@@ -27,6 +39,10 @@ export interface PrinterMetrics {
   deviceStatus: string | null;
   /** hrPrinterDetectedErrorState decoded: lowPaper, noPaper, lowToner, … */
   errors: string[];
+  /** prtAlertTable rows in index order; [] when the printer has none or does not offer the table. */
+  alerts: PrinterAlert[];
+  /** prtConsoleDisplayBufferText lines (each trimmed, empty ones left out); [] when not offered. */
+  console: string[];
   /** The job queue over IPP, when the printer has `ipp:` in the config. */
   queue?: PrinterQueueMetrics | null;
 }

@@ -2,7 +2,7 @@
 // names, and the mapping from raw varbinds to PrinterMetrics. PURE: no net-snmp, no I/O — session.ts
 // turns net-snmp's varbinds into the plain RawVarbind records below, so this file can be tested on
 // hand-written input and on recordings alike.
-import type { PrinterMetrics, Supply } from './metrics.js';
+import type { PrinterAlert, PrinterMetrics, Supply } from './metrics.js';
 import { ERROR_NAMES } from './rules.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -21,7 +21,14 @@ export const OID = {
   prtMarkerLifeCount: '1.3.6.1.2.1.43.10.2.1.4',
   /** prtMarkerSuppliesEntry, indexed by hrDeviceIndex.prtMarkerSuppliesIndex. */
   prtMarkerSuppliesEntry: '1.3.6.1.2.1.43.11.1.1',
+  /** prtAlertEntry, indexed by hrDeviceIndex.prtAlertIndex. */
+  prtAlertEntry: '1.3.6.1.2.1.43.18.1.1',
+  /** prtConsoleDisplayBufferText column, indexed by hrDeviceIndex.prtConsoleDisplayBufferIndex. */
+  prtConsoleDisplayBufferText: '1.3.6.1.2.1.43.16.5.1.2',
 } as const;
+
+/** prtAlertEntry columns (3 training level, 5 group index, 6 location and 9 time are not used). */
+const ALERT_COL = { severity: 2, group: 4, code: 7, description: 8 } as const;
 
 /** prtMarkerSuppliesEntry columns. */
 const SUPPLY_COL = { class: 4, type: 5, description: 6, unit: 7, maxCapacity: 8, level: 9 } as const;
@@ -95,6 +102,138 @@ export const SUPPLY_UNITS: Readonly<Record<number, string>> = {
   19: 'percent',
 };
 
+/** PrtAlertSeverityLevelTC (RFC 3805). */
+export const ALERT_SEVERITIES: Readonly<Record<number, string>> = {
+  1: 'other',
+  3: 'critical',
+  4: 'warning',
+  5: 'warningBinaryChangeEvent',
+};
+
+/** PrtAlertGroupTC (IANA-PRINTER-MIB). */
+export const ALERT_GROUPS: Readonly<Record<number, string>> = {
+  1: 'other',
+  3: 'hostResourcesMIBStorageTable',
+  4: 'hostResourcesMIBDeviceTable',
+  5: 'generalPrinter',
+  6: 'cover',
+  7: 'localization',
+  8: 'input',
+  9: 'output',
+  10: 'marker',
+  11: 'markerSupplies',
+  12: 'markerColorant',
+  13: 'mediaPath',
+  14: 'channel',
+  15: 'interpreter',
+  16: 'consoleDisplayBuffer',
+  17: 'consoleLights',
+  18: 'alert',
+  30: 'finDevice',
+  31: 'finSupply',
+  32: 'finSupplyMediaInput',
+  33: 'finAttribute',
+};
+
+/** PrtAlertCodeTC (IANA-PRINTER-MIB). */
+export const ALERT_CODES: Readonly<Record<number, string>> = {
+  1: 'other',
+  2: 'unknown',
+  3: 'coverOpen',
+  4: 'coverClosed',
+  5: 'interlockOpen',
+  6: 'interlockClosed',
+  7: 'configurationChange',
+  8: 'jam',
+  9: 'subunitMissing',
+  10: 'subunitLifeAlmostOver',
+  11: 'subunitLifeOver',
+  12: 'subunitAlmostEmpty',
+  13: 'subunitEmpty',
+  14: 'subunitAlmostFull',
+  15: 'subunitFull',
+  16: 'subunitNearLimit',
+  17: 'subunitAtLimit',
+  18: 'subunitOpened',
+  19: 'subunitClosed',
+  20: 'subunitTurnedOn',
+  21: 'subunitTurnedOff',
+  22: 'subunitOffline',
+  23: 'subunitPowerSaver',
+  24: 'subunitWarmingUp',
+  25: 'subunitAdded',
+  26: 'subunitRemoved',
+  27: 'subunitResourceAdded',
+  28: 'subunitResourceRemoved',
+  29: 'subunitRecoverableFailure',
+  30: 'subunitUnrecoverableFailure',
+  31: 'subunitRecoverableStorageError',
+  32: 'subunitUnrecoverableStorageError',
+  33: 'subunitMotorFailure',
+  34: 'subunitMemoryExhausted',
+  35: 'subunitUnderTemperature',
+  36: 'subunitOverTemperature',
+  37: 'subunitTimingFailure',
+  38: 'subunitThermistorFailure',
+  501: 'doorOpen',
+  502: 'doorClosed',
+  503: 'powerUp',
+  504: 'powerDown',
+  505: 'printerNMSReset',
+  506: 'printerManualReset',
+  507: 'printerReadyToPrint',
+  801: 'inputMediaTrayMissing',
+  802: 'inputMediaSizeChange',
+  803: 'inputMediaWeightChange',
+  804: 'inputMediaTypeChange',
+  805: 'inputMediaColorChange',
+  806: 'inputMediaFormPartsChange',
+  807: 'inputMediaSupplyLow',
+  808: 'inputMediaSupplyEmpty',
+  809: 'inputMediaChangeRequest',
+  810: 'inputManualInputRequest',
+  811: 'inputTrayPositionFailure',
+  812: 'inputTrayElevationFailure',
+  813: 'inputCannotFeedSizeSelected',
+  901: 'outputMediaTrayMissing',
+  902: 'outputMediaTrayAlmostFull',
+  903: 'outputMediaTrayFull',
+  904: 'outputMailboxSelectFailure',
+  1001: 'markerFuserUnderTemperature',
+  1002: 'markerFuserOverTemperature',
+  1003: 'markerFuserTimingFailure',
+  1004: 'markerFuserThermistorFailure',
+  1005: 'markerAdjustingPrintQuality',
+  1101: 'markerTonerEmpty',
+  1102: 'markerInkEmpty',
+  1103: 'markerPrintRibbonEmpty',
+  1104: 'markerTonerAlmostEmpty',
+  1105: 'markerInkAlmostEmpty',
+  1106: 'markerPrintRibbonAlmostEmpty',
+  1107: 'markerWasteTonerReceptacleAlmostFull',
+  1108: 'markerWasteInkReceptacleAlmostFull',
+  1109: 'markerWasteTonerReceptacleFull',
+  1110: 'markerWasteInkReceptacleFull',
+  1111: 'markerOpcLifeAlmostOver',
+  1112: 'markerOpcLifeOver',
+  1113: 'markerDeveloperAlmostEmpty',
+  1114: 'markerDeveloperEmpty',
+  1115: 'markerTonerCartridgeMissing',
+  1301: 'mediaPathMediaTrayMissing',
+  1302: 'mediaPathMediaTrayAlmostFull',
+  1303: 'mediaPathMediaTrayFull',
+  1304: 'mediaPathCannotDuplexMediaSelected',
+  1501: 'interpreterMemoryIncrease',
+  1502: 'interpreterMemoryDecrease',
+  1503: 'interpreterCartridgeAdded',
+  1504: 'interpreterCartridgeDeleted',
+  1505: 'interpreterResourceAdded',
+  1506: 'interpreterResourceDeleted',
+  1507: 'interpreterResourceUnavailable',
+  1509: 'interpreterComplexPageEncountered',
+  1801: 'alertRemovalOfBinaryChangeEntry',
+};
+
 /** hrDeviceStatus (RFC 2790). */
 export const DEVICE_STATUSES: Readonly<Record<number, string>> = {
   1: 'unknown',
@@ -136,6 +275,10 @@ export interface PrinterRaw {
   hrDeviceType?: RawVarbind[] | null;
   /** GET hrDeviceStatus.<printer device>. */
   deviceStatus?: RawVarbind[] | null;
+  /** Walk of prtAlertEntry (absent on many printers: then empty). */
+  alerts?: RawVarbind[] | null;
+  /** Walk of prtConsoleDisplayBufferText. */
+  console?: RawVarbind[] | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,6 +462,46 @@ function supplyRows(vbs: RawVarbind[] | null | undefined): Supply[] {
     });
 }
 
+/** The rows of a table walk, keyed by their two-part index (hrDeviceIndex.rowIndex), in index order. */
+function tableRows(base: string, vbs: RawVarbind[] | null | undefined): Map<number, RawVarbind>[] {
+  const rows = new Map<string, { idx: number[]; cols: Map<number, RawVarbind> }>();
+  for (const v of present(vbs)) {
+    const s = oidSuffix(base, v.oid);
+    if (!s || s.length !== 3) continue;
+    const [col, dev, row] = s as [number, number, number];
+    const key = `${dev}.${row}`;
+    let r = rows.get(key);
+    if (!r) rows.set(key, (r = { idx: [dev, row], cols: new Map() }));
+    r.cols.set(col, v);
+  }
+  return [...rows.values()].sort((a, b) => compareIndex(a.idx, b.idx)).map((r) => r.cols);
+}
+
+/** prtAlertTable rows in index order: the printer's own account of what is wrong. */
+function alertRows(vbs: RawVarbind[] | null | undefined): PrinterAlert[] {
+  return tableRows(OID.prtAlertEntry, vbs).map((cols) => ({
+    severity: enumName(ALERT_SEVERITIES, cols.get(ALERT_COL.severity)),
+    group: enumName(ALERT_GROUPS, cols.get(ALERT_COL.group)),
+    description: textValue(cols.get(ALERT_COL.description)),
+    code: enumName(ALERT_CODES, cols.get(ALERT_COL.code)),
+  }));
+}
+
+/**
+ * The console display lines in index order, each trimmed (agents pad them to the display width);
+ * empty lines and text that is not UTF-8 left out.
+ */
+function consoleLines(vbs: RawVarbind[] | null | undefined): string[] {
+  const lines: { idx: number[]; text: string }[] = [];
+  for (const v of present(vbs)) {
+    const s = oidSuffix(OID.prtConsoleDisplayBufferText, v.oid);
+    if (!s || s.length !== 2) continue;
+    const text = textValue(v)?.trim();
+    if (text) lines.push({ idx: s, text });
+  }
+  return lines.sort((a, b) => compareIndex(a.idx, b.idx)).map((l) => l.text);
+}
+
 /** prtMarkerLifeCount of the lowest marker (hrDeviceIndex, prtMarkerIndex); null when absent or not a counter. */
 function pageCount(vbs: RawVarbind[] | null | undefined): number | null {
   let best: { idx: number[]; vb: RawVarbind } | null = null;
@@ -342,5 +525,7 @@ export function toPrinterMetrics(raw: PrinterRaw): PrinterMetrics {
     printerStatus: enumName(PRINTER_STATUSES, hrRow(1)),
     deviceStatus: device === null ? null : enumName(DEVICE_STATUSES, byOid(raw.deviceStatus, `${OID.hrDeviceStatus}.${device}`)),
     errors: decodeErrorState(bytesValue(hrRow(2))),
+    alerts: alertRows(raw.alerts),
+    console: consoleLines(raw.console),
   };
 }

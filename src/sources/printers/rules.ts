@@ -1,31 +1,13 @@
-// Printer rules, defaults from the old system: toner below 20 %, printer status abnormal. PURE.
-import type { PrinterMetrics, Supply } from './metrics.js';
+// Printer rules, defaults from the old system: toner below 20 %, printer status abnormal; and for the
+// rest of a printer shop's supplies: parts (drum, fuser, transfer unit, kits) below 10 %, waste
+// toner over 90 % full. PURE.
+import type { PrinterMetrics } from './metrics.js';
 import { kindRules, type RuleDef } from '../../core/rule.js';
 import { queueRule } from './queue-rule.js';
+import { hasFigure, percentFull, supplyLabel, supplyRole } from './supplies.js';
+import { statusReasons } from './reasons.js';
 
-/** Supply types that are toner or ink (RFC 3805 PrtMarkerSuppliesTypeTC names). */
-const TONER_TYPES = new Set(['toner', 'tonerCartridge', 'ink', 'inkCartridge', 'inkRibbon', 'matteToner', 'matteInk', 'solidWax', 'ribbonWax']);
-const UNTYPED = new Set([null, 'other', 'unknown']);
-
-/**
- * Is this supply toner or ink? By its MIB type; agents that send no type (Xerox) are judged by the
- * description, so that their toner is still watched. Receptacles (waste toner) never are.
- */
-export function isTonerOrInk(s: Supply): boolean {
-  if (s.class === 'receptacleThatIsFilled') return false;
-  if (s.type !== null && TONER_TYPES.has(s.type)) return true;
-  if (UNTYPED.has(s.type) && s.description) {
-    const d = s.description.toLowerCase();
-    return /\b(toner|ink)\b/.test(d) && !/waste|collector|receptacle/.test(d);
-  }
-  return false;
-}
-
-/** Human label for a supply in messages: its description, else "supply 1.3". */
-export function supplyLabel(s: Supply): string {
-  const d = s.description?.trim();
-  return d ? d.replace(/[,;].*$/, '').trim().toLowerCase() || `supply ${s.index}` : `supply ${s.index}`;
-}
+export { isTonerOrInk, supplyLabel } from './supplies.js';
 
 export const DEFAULT_CRITICAL_ERRORS = ['noToner', 'noPaper', 'jammed', 'doorOpen', 'offline', 'serviceRequested'];
 
@@ -37,14 +19,14 @@ export const printerRules: RuleDef<PrinterMetrics>[] = [
     defaults: { enabled: true, critical: { op: 'below', value: 20 }, warning: null },
     measure: (m) =>
       (m.supplies ?? [])
-        // level −3 ("some remaining") is an estimate, never a reason to alert
-        .filter((s) => isTonerOrInk(s) && s.level !== -3 && s.percent !== null)
+        // level −3 ("some remaining") is no figure, never a reason to alert; −2, −1 have none
+        .filter((s) => supplyRole(s) === 'toner' && hasFigure(s))
         .map((s) => ({ label: supplyLabel(s), value: s.percent, unit: '%' })),
   },
   {
     name: 'printer-status',
     kind: 'printer',
-    description: 'hrDeviceStatus warning (warning) or down (critical), or one of the error bits in `errors` (critical)',
+    description: 'hrDeviceStatus warning (warning) or down (critical), or one of the error bits in `errors` (critical); the message names the printer\'s own alerts',
     defaults: { enabled: true, options: { errors: DEFAULT_CRITICAL_ERRORS } },
     optionKeys: {
       errors: (v) => {
@@ -53,25 +35,53 @@ export const printerRules: RuleDef<PrinterMetrics>[] = [
         return bad.length ? `unknown error name(s) ${bad.join(', ')}; known: ${ERROR_NAMES.join(', ')}` : null;
       },
     },
+    // The state comes from hrDeviceStatus and the error bits only; the printer's alerts (or, without
+    // any, its console text) say why, after the device status, else after the error bits:
+    //   "device status warning: Toner low (marker supplies), Tray 2 empty (input)"
+    //   "device status down: Paper jam (media path); errors: jammed"
+    //   "errors: noPaper; printer says: Tray 2 empty (input)"
     check: (m, settings) => {
       const watched = new Set((settings.options.errors as string[]) ?? DEFAULT_CRITICAL_ERRORS);
       const bits = (m.errors ?? []).filter((e) => watched.has(e));
-      const msgs: string[] = [];
       let state: 'ok' | 'warning' | 'critical' = 'ok';
+      let status: string | null = null;
       if (m.deviceStatus === 'down') {
         state = 'critical';
-        msgs.push('device status down');
+        status = 'device status down';
+      } else if (m.deviceStatus === 'warning') {
+        state = 'warning';
+        status = 'device status warning';
       }
-      if (bits.length) {
-        state = 'critical';
-        msgs.push(`errors: ${bits.join(', ')}`);
-      }
-      if (m.deviceStatus === 'warning') {
-        if (state === 'ok') state = 'warning';
-        msgs.push('device status warning');
-      }
-      return { state, message: msgs.length ? msgs.join('; ') : null };
+      if (bits.length) state = 'critical';
+      if (state === 'ok') return { state, message: null };
+      const why = statusReasons(m).join(', ');
+      const msgs: string[] = [];
+      if (status) msgs.push(why ? `${status}: ${why}` : status);
+      if (bits.length) msgs.push(`errors: ${bits.join(', ')}`);
+      if (!status && why) msgs.push(`printer says: ${why}`);
+      return { state, message: msgs.join('; ') };
     },
+  },
+  {
+    name: 'supply-low',
+    kind: 'printer',
+    description: 'a consumed supply that is not toner or ink (drum, fuser, transfer unit, kits) below the threshold (percent remaining)',
+    defaults: { enabled: true, warning: { op: 'below', value: 10 }, critical: null },
+    measure: (m) =>
+      (m.supplies ?? [])
+        .filter((s) => supplyRole(s) === 'part' && hasFigure(s))
+        .map((s) => ({ label: supplyLabel(s), value: s.percent, unit: '%' })),
+  },
+  {
+    name: 'waste-full',
+    kind: 'printer',
+    description: 'a receptacle (waste toner, waste ink) fuller than the threshold (percent full = 100 − percent remaining)',
+    defaults: { enabled: true, warning: { op: 'above', value: 90 }, critical: { op: 'above', value: 95 } },
+    measure: (m) =>
+      (m.supplies ?? [])
+        .filter((s) => supplyRole(s) === 'receptacle' && hasFigure(s))
+        // "waste toner box 93% full > 90% full"
+        .map((s) => ({ label: supplyLabel(s), value: percentFull(s), unit: '% full' })),
   },
 ];
 
