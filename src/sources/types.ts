@@ -34,10 +34,22 @@ export interface CollectResult {
   removed?: string[];
 }
 
-/** A column of a kind's status table, after the common Device and State columns. */
+/**
+ * A column of a kind's status table, after the common Device and State columns. When the terminal is
+ * too narrow, columns give way in the order render/layout.ts describes: the lowest `priority` is
+ * dropped first, the kept ones take their `short` form, free text (`wrap`) wraps on spaces.
+ */
 export interface Column {
   header: string;
   value: (d: DeviceView, now: Date) => string;
+  /** 0–100, default 50: how long the column stays on a narrow terminal (Age is 65). */
+  priority?: number;
+  /** A shorter form for a narrow terminal: the header (`Net` for `Network rx/tx`) and/or the value. */
+  short?: { header?: string; value?: (d: DeviceView, now: Date) => string };
+  /** Free text or a list that may wrap on spaces (never inside a word) rather than be dropped. */
+  wrap?: boolean;
+  /** The narrowest a wrapping column is squeezed to (default 12; never below its longest word). */
+  minWidth?: number;
 }
 
 /** Everything the house needs to know about one kind of device. */

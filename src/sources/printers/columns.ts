@@ -11,10 +11,14 @@ function shortLabel(label: string): string {
 
 const m = (d: { metrics: Record<string, unknown> }) => d.metrics as Partial<PrinterMetrics>;
 
+// priority: which columns stay longest on a narrow terminal (see Column in ../types.ts)
 export const printerColumns: Column[] = [
-  { header: 'Pages', value: (d) => (m(d).pageCount ?? null) === null ? '–' : String(m(d).pageCount) },
+  { header: 'Pages', value: (d) => (m(d).pageCount ?? null) === null ? '–' : String(m(d).pageCount), priority: 30 },
   {
     header: 'Toner / ink',
+    priority: 80,
+    short: { header: 'Toner' },
+    wrap: true,
     value: (d) =>
       (m(d).supplies ?? [])
         .filter(isTonerOrInk)
@@ -23,7 +27,8 @@ export const printerColumns: Column[] = [
   },
   {
     header: 'Status',
+    priority: 60,
     value: (d) => [m(d).deviceStatus, m(d).printerStatus].filter((x) => x).join('/') || '–',
   },
-  { header: 'Errors', value: (d) => (m(d).errors ?? []).join(', ') || '–' },
+  { header: 'Errors', value: (d) => (m(d).errors ?? []).join(', ') || '–', priority: 70, wrap: true },
 ];
