@@ -1,5 +1,6 @@
 // Tables fit the terminal and never cut a device's name, its state, an address or a word (issue 9, item 4).
 import test from 'node:test';
+import Table from 'cli-table3';
 import assert from 'node:assert/strict';
 import { noteOf, renderKindTable, renderStatus } from '../../dist/render/status.js';
 import { drawGrid, planGrid, tableWidth, COMFORTABLE } from '../../dist/render/layout.js';
@@ -176,21 +177,29 @@ test('drawGrid(): a long table drawn in chunks reads as one table', () => {
   for (let i = 0; i < 130; i++) assert.ok(lines[i + 2].startsWith(`│ DC0_C0_RP0_VM${i} `), `row ${i} in order`);
 });
 
-test('renderKindTable() is linear in rows: 1,600 VMs cost no more than 24× 200 (cli-table3 alone is quadratic)', () => {
-  const time = (n) => {
-    const views = Array.from({ length: n }, (_, i) => vmView(`DC0_C0_RP0_VM${i}`));
-    const runs = [];
-    for (let k = 0; k < 3; k++) {
-      const t = performance.now();
-      renderKindTable('vm', views, { chalk: plain, now: NOW, width: 120 });
-      runs.push(performance.now() - t);
-    }
-    return runs.sort((a, b) => a - b)[1];
+test('renderKindTable() on 1,000 VMs is faster than one cli-table3 table of the same rows (its layout pass is quadratic in rows)', () => {
+  const views = Array.from({ length: 1000 }, (_, i) => vmView(`DC0_C0_RP0_VM${i}`));
+  const vms = KIND_SPECS.find((k) => k.kind === 'vm');
+  const oneTable = () => {
+    // what status drew before: every row in one cli-table3 table
+    const t = new Table({ head: ['Device', 'State', ...vms.columns.map((c) => c.header), 'Problems', 'Age'], style: { head: [], border: [] }, wordWrap: true, wrapOnWordBoundary: true });
+    for (const v of views) t.push([v.name, v.state, ...vms.columns.map((c) => c.value(v, NOW)), '', '2m']);
+    return t.toString();
   };
-  time(50); // warm up
-  const small = time(200);
-  const large = time(1600);
-  assert.ok(large < small * 24, `1,600 rows took ${large.toFixed(0)} ms, 200 rows ${small.toFixed(0)} ms (×${(large / small).toFixed(1)}; linear is ×8, quadratic ×64)`);
+  const ours = () => renderKindTable('vm', views, { chalk: plain, now: NOW, width: 200 });
+  // the better of two runs: a shared machine only ever makes a run slower
+  const best = (f) => {
+    let min = Infinity;
+    for (let k = 0; k < 2; k++) {
+      const t = performance.now();
+      f();
+      min = Math.min(min, performance.now() - t);
+    }
+    return min;
+  };
+  const before = best(oneTable);
+  const after = best(ours);
+  assert.ok(after < before * 0.8, `1,000 rows: ${after.toFixed(0)} ms, one cli-table3 table ${before.toFixed(0)} ms`);
 });
 
 test('outputWidth(): a terminal uses its columns; piped output COLUMNS when set, else none', () => {
