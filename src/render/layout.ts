@@ -75,10 +75,12 @@ function measure(col: GridColumn): Measure {
   let word = longestWord(col.shortHeader ?? col.header);
   for (const c of col.cells) word = Math.max(word, longestWord(c));
   const min = Math.min(full, Math.max(word, col.minWidth ?? 0));
-  // Free text up to COMFORTABLE wide stays on one line; longer text wraps at COMFORTABLE before anything
-  // else gives way. So an optional list (a VM's lowest disk) is kept whole or dropped, never wrapped into
-  // a second line for every device; only long lists (toner levels, GPUs) wrap.
-  return { full, short, min, comf: Math.min(full, Math.max(min, COMFORTABLE)) };
+  // Free text up to COMFORTABLE wide stays on one line. Longer Problems and Notes wrap at COMFORTABLE
+  // before anything else gives way; a longer optional list (toner levels, GPUs) wraps down to its own
+  // minWidth rather than go. A short optional list (a VM's lowest disk) is kept whole or dropped, never
+  // wrapped into a second line for every device.
+  if (full <= COMFORTABLE) return { full, short, min, comf: full };
+  return { full, short, min, comf: col.priority === Infinity ? Math.max(min, COMFORTABLE) : min };
 }
 
 /** Width of a table whose cells have these text widths: padding and borders included. */

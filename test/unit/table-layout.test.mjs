@@ -2,7 +2,7 @@
 import test from 'node:test';
 import Table from 'cli-table3';
 import assert from 'node:assert/strict';
-import { noteOf, renderKindTable, renderStatus } from '../../dist/render/status.js';
+import { formatAge, noteOf, renderKindTable, renderStatus } from '../../dist/render/status.js';
 import { drawGrid, planGrid, tableWidth, COMFORTABLE } from '../../dist/render/layout.js';
 import { outputWidth, visibleWidth, wrapWords } from '../../dist/render/width.js';
 import { makeChalk } from '../../dist/render/style.js';
@@ -34,6 +34,7 @@ function allowedWords(views) {
     add(`${v.state} ${v.state}* (override) (maint) (ack)`);
     add(v.problems.map((p) => p.message).join('; '));
     add(noteOf(v, NOW));
+    add(formatAge(v.lastSeen, NOW));
   }
   return allowed;
 }
@@ -158,6 +159,20 @@ test('planGrid(): free text wraps to a comfortable width before a column goes, a
   assert.equal(planGrid(cols, tableWidth([32, 8, 16]) - 1).layout, 'list', 'Device + State + Problems cannot fit: the list');
   const noWrap = planGrid([device(), state(), problems('x'.repeat(40))], tableWidth([32, 8, 30]));
   assert.equal(noWrap.layout, 'list', 'a 40-character word is never cut to 30');
+});
+
+test('planGrid(): a long optional list wraps down to its minWidth rather than go; a short one stays whole or goes', () => {
+  const toner = { header: 'Toner / ink', shortHeader: 'Toner', cells: ['black 64%, cyan 41%, magenta 37%, yellow 12%'], priority: 80, wrap: true, minWidth: 20 };
+  const cols = [device(9), state(), toner, problems('yellow toner 12% < 20%')];
+  const plan = planGrid(cols, tableWidth([9, 8, 20, 22]));
+  assert.deepEqual(plan.columns.map((c) => [cols[c.index].header, c.width]), [['Device', 9], ['State', 8], ['Toner / ink', 20], ['Problems', 22]]);
+  const out = drawGrid(cols, plan, { head: (h) => h });
+  assert.match(out, /│ black 64%, cyan 41%, +│/);
+  assert.match(out, /│ magenta 37%, yellow +│/);
+  const disk = { header: 'Disk free', cells: ['/var/lib/postgresql 7.5%'], priority: 80, wrap: true, minWidth: 12 };
+  const vmCols = [device(9), state(), disk, problems('ok')];
+  assert.deepEqual(planGrid(vmCols, tableWidth([9, 8, 24, 8])).columns.map((c) => c.width), [9, 8, 24, 8]);
+  assert.deepEqual(planGrid(vmCols, tableWidth([9, 8, 24, 8]) - 1).columns.map((c) => vmCols[c.index].header), ['Device', 'State', 'Problems'], 'not wrapped into two lines a device: left out');
 });
 
 test('planGrid(): without a width every column keeps its natural width', () => {

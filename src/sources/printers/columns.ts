@@ -19,6 +19,7 @@ export const printerColumns: Column[] = [
     priority: 80,
     short: { header: 'Toner' },
     wrap: true,
+    minWidth: 20,
     value: (d) =>
       (m(d).supplies ?? [])
         .filter(isTonerOrInk)
