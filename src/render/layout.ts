@@ -18,7 +18,7 @@
 // than its longest word, so no name, state, address or word is ever cut. Without a width (piped output
 // with no COLUMNS) every column has its natural width: one line per device.
 import Table from 'cli-table3';
-import { blockWidth, longestWord, visibleWidth, wrapWords } from './width.js';
+import { blockWidth, longestWord, visibleWidth, wrapItems, wrapWords } from './width.js';
 
 export interface GridColumn {
   header: string;
@@ -30,8 +30,8 @@ export interface GridColumn {
   shortCells?: string[];
   /** Lowest is dropped first; Infinity: never dropped (Device, State, Problems, Note). */
   priority: number;
-  /** Free text that may wrap on spaces. */
-  wrap: boolean;
+  /** Free text that may wrap on spaces; `items`: a comma-separated list, wrapped between its items. */
+  wrap: boolean | 'items';
   /** A wrapping column is never squeezed below this (nor below its longest word). */
   minWidth?: number;
 }
@@ -161,7 +161,8 @@ export function drawGrid(cols: GridColumn[], plan: Extract<GridPlan, { layout: '
       plan.columns.map(({ index, short, width }) => {
         const col = cols[index];
         const cell = short ? (col.shortCells?.[r] ?? col.cells[r]) : col.cells[r];
-        return col.wrap && blockWidth(cell) > width ? wrapWords(cell, width).join('\n') : cell;
+        if (!col.wrap || blockWidth(cell) <= width) return cell;
+        return (col.wrap === 'items' ? wrapItems(cell, width) : wrapWords(cell, width)).join('\n');
       }),
     );
   }

@@ -73,7 +73,7 @@ function gridColumns(spec: Pick<KindSpec, 'columns'>, views: DeviceView[], opts:
         cells: views.map((v) => clean(col.value(v, now))),
         shortCells: col.short?.value ? views.map((v) => clean(col.short!.value!(v, now))) : undefined,
         priority: col.priority ?? 50,
-        wrap: Boolean(col.wrap),
+        wrap: col.wrap ?? false,
         minWidth: col.minWidth ?? 12,
       }),
     ),

@@ -87,3 +87,24 @@ export function wrapWords(text: string, width: number, rest: number = width): st
   }
   return lines;
 }
+
+/**
+ * Wrap a list (`black 64%, cyan 41%, magenta 37%`) between its items, so that a label stays with its
+ * value; an item wider than the line is wrapped on spaces.
+ */
+export function wrapItems(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of text.split(/(?<=,) +/)) {
+    const joined = line ? `${line} ${item}` : item;
+    if (visibleWidth(joined) <= width) line = joined;
+    else {
+      if (line) lines.push(line);
+      const parts = wrapWords(item, width);
+      line = parts.pop() ?? '';
+      lines.push(...parts);
+    }
+  }
+  lines.push(line);
+  return lines;
+}

@@ -46,8 +46,9 @@ export interface Column {
   priority?: number;
   /** A shorter form for a narrow terminal: the header (`Net` for `Network rx/tx`) and/or the value. */
   short?: { header?: string; value?: (d: DeviceView, now: Date) => string };
-  /** Free text or a list that may wrap on spaces (never inside a word) rather than be dropped. */
-  wrap?: boolean;
+  /** Free text that may wrap on spaces (never inside a word) rather than be dropped; `items`: a list
+   * (`black 64%, cyan 41%`) wrapped after its commas, so that a label stays with its value. */
+  wrap?: boolean | 'items';
   /** The narrowest a wrapping column is squeezed to (default 12; never below its longest word). */
   minWidth?: number;
 }

@@ -4,7 +4,7 @@ import Table from 'cli-table3';
 import assert from 'node:assert/strict';
 import { formatAge, noteOf, renderKindTable, renderStatus } from '../../dist/render/status.js';
 import { drawGrid, planGrid, tableWidth, COMFORTABLE } from '../../dist/render/layout.js';
-import { outputWidth, visibleWidth, wrapWords } from '../../dist/render/width.js';
+import { outputWidth, visibleWidth, wrapItems, wrapWords } from '../../dist/render/width.js';
 import { makeChalk } from '../../dist/render/style.js';
 import { KIND_SPECS } from '../../dist/sources/index.js';
 import { allKinds, vmView, hostView, printerView, NOW, IPV6, LONG_VM, LONG_PRINTER } from '../helpers/views.mjs';
@@ -162,13 +162,14 @@ test('planGrid(): free text wraps to a comfortable width before a column goes, a
 });
 
 test('planGrid(): a long optional list wraps down to its minWidth rather than go; a short one stays whole or goes', () => {
-  const toner = { header: 'Toner / ink', shortHeader: 'Toner', cells: ['black 64%, cyan 41%, magenta 37%, yellow 12%'], priority: 80, wrap: true, minWidth: 20 };
+  const toner = { header: 'Toner / ink', shortHeader: 'Toner', cells: ['black 64%, cyan 41%, magenta 37%, yellow 12%'], priority: 80, wrap: 'items', minWidth: 20 };
   const cols = [device(9), state(), toner, problems('yellow toner 12% < 20%')];
   const plan = planGrid(cols, tableWidth([9, 8, 20, 22]));
   assert.deepEqual(plan.columns.map((c) => [cols[c.index].header, c.width]), [['Device', 9], ['State', 8], ['Toner / ink', 20], ['Problems', 22]]);
   const out = drawGrid(cols, plan, { head: (h) => h });
   assert.match(out, /│ black 64%, cyan 41%, +│/);
-  assert.match(out, /│ magenta 37%, yellow +│/);
+  assert.match(out, /│ magenta 37%, +│/);
+  assert.match(out, /│ yellow 12% +│/, 'a list wraps between its items: a colour stays with its level');
   const disk = { header: 'Disk free', cells: ['/var/lib/postgresql 7.5%'], priority: 80, wrap: true, minWidth: 12 };
   const vmCols = [device(9), state(), disk, problems('ok')];
   assert.deepEqual(planGrid(vmCols, tableWidth([9, 8, 24, 8])).columns.map((c) => c.width), [9, 8, 24, 8]);
@@ -230,4 +231,6 @@ test('wrapWords(): wraps on spaces, never inside a word; a word wider than the l
   assert.deepEqual(wrapWords('disk /var/lib/postgresql 7.5% free < 10%', 12), ['disk', '/var/lib/postgresql', '7.5% free <', '10%']);
   assert.deepEqual(wrapWords('Problems: a b c d', 12, 8), ['Problems: a', 'b c d']);
   assert.deepEqual(wrapWords('x', 5), ['x']);
+  assert.deepEqual(wrapItems('black 64%, cyan 41%, magenta 37%, yellow 12%', 20), ['black 64%, cyan 41%,', 'magenta 37%,', 'yellow 12%']);
+  assert.deepEqual(wrapItems('2× NVIDIA A40 31% 45°C, Intel UHD 630', 12), ['2× NVIDIA', 'A40 31%', '45°C,', 'Intel UHD', '630'], 'an item wider than the line wraps on spaces; the next item starts a line');
 });

@@ -18,7 +18,7 @@ export const printerColumns: Column[] = [
     header: 'Toner / ink',
     priority: 80,
     short: { header: 'Toner' },
-    wrap: true,
+    wrap: 'items',
     minWidth: 20,
     value: (d) =>
       (m(d).supplies ?? [])
@@ -31,5 +31,5 @@ export const printerColumns: Column[] = [
     priority: 60,
     value: (d) => [m(d).deviceStatus, m(d).printerStatus].filter((x) => x).join('/') || '–',
   },
-  { header: 'Errors', value: (d) => (m(d).errors ?? []).join(', ') || '–', priority: 70, wrap: true },
+  { header: 'Errors', value: (d) => (m(d).errors ?? []).join(', ') || '–', priority: 70, wrap: 'items' },
 ];

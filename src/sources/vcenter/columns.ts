@@ -73,7 +73,7 @@ export const hostColumns: Column[] = [
   { header: 'Power', value: (d) => hostPower(host(d)), priority: 80 },
   { header: 'CPU', value: (d) => fmtPercent(host(d).cpuPercent), priority: 70 },
   { header: 'Memory', value: (d) => fmtPercent(host(d).memPercent), priority: 68, short: { header: 'Mem' } },
-  { header: 'GPU', value: (d) => gpuCell(host(d)), priority: 40, wrap: true, minWidth: 16 },
+  { header: 'GPU', value: (d) => gpuCell(host(d)), priority: 40, wrap: 'items', minWidth: 16 },
   {
     header: 'Network rx/tx',
     priority: 35,
@@ -86,7 +86,7 @@ export const hostColumns: Column[] = [
   {
     header: 'Health',
     priority: 60,
-    wrap: true,
+    wrap: 'items',
     value: (d) => {
       const m = host(d);
       return [m.overallStatus, m.health?.storage && m.health.storage !== 'green' ? `storage ${m.health.storage}` : null].filter(Boolean).join(', ') || DASH;
