@@ -93,7 +93,7 @@ export function planGrid(cols: GridColumn[], width: number | undefined): GridPla
   const m = cols.map(measure);
   const all = cols.map((_, i) => i);
   const natural: GridPlan = { layout: 'table', columns: all.map((i) => ({ index: i, short: false, width: m[i].full })) };
-  if (width === undefined || tableWidth(m.map((x) => x.full)) <= width) return natural;
+  if (width === undefined || !Number.isFinite(width) || tableWidth(m.map((x) => x.full)) <= width) return natural;
 
   const essential = all.filter((i) => cols[i].priority === Infinity);
   const optional = all.filter((i) => cols[i].priority !== Infinity).sort((a, b) => cols[b].priority - cols[a].priority || a - b);
