@@ -1,5 +1,4 @@
 // status: tables for people, JSON for scripts. Functions that return strings; no I/O.
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { DeviceKind } from '../core/types.js';
 import type { DeviceView } from '../core/view.js';
@@ -7,6 +6,8 @@ import { clean } from './sanitize.js';
 import { paintState } from './style.js';
 import type { KindSpec } from '../sources/types.js';
 import { KIND_SPECS, kindSpec } from '../sources/index.js';
+import { drawGrid, drawList, planGrid, type GridColumn, type GridPlan } from './layout.js';
+import { wrapWords } from './width.js';
 
 export function formatAge(fromIso: string | null, now: Date): string {
   if (!fromIso) return 'never';
@@ -25,85 +26,97 @@ function shortTime(iso: string | null, now: Date): string {
   return sameDay ? `until ${hm}` : `until ${t.toISOString().slice(0, 10)} ${hm}`;
 }
 
+/** `host/vc1/esx-3` → `host esx-3`, `vcenter/vc1` → `vcenter vc1`: what a person calls it, no word longer than a name. */
+function readableId(id: string): string {
+  const [kind, ...rest] = id.split('/');
+  if (!rest.length) return id;
+  return `${kind} ${rest.length > 1 ? rest.slice(1).join('/') : rest[0]}`;
+}
+
 /** What is special about a device: override, maintenance, acknowledgement, upstream failure. */
 export function noteOf(d: DeviceView, now: Date): string {
   const notes: string[] = [];
   if (d.override && d.override.state !== 'maintenance') notes.push(`override ${d.override.state} by ${d.override.by} ${shortTime(d.override.until, now)}: ${d.override.reason} (real: ${d.realState})`);
   if (d.maintenance) notes.push(`maintenance ${shortTime(d.maintenance.until, now)}: ${d.maintenance.reason}`);
   if (d.ack) notes.push(`acked by ${d.ack.by}: ${d.ack.reason}`);
-  if (d.blockedBy) notes.push(`depends on ${d.blockedBy}`);
+  // `host esx-3` rather than the id `host/vc1/esx-3`: what a person calls it, and no word longer than a name
+  if (d.blockedBy) notes.push(`depends on ${readableId(d.blockedBy)}`);
   return notes.join('; ');
 }
 
-function stateCell(c: ChalkInstance, d: DeviceView): string {
+/** The state, and whether a person or a window changed what it means: `critical (override)`; short: `critical*`. */
+function stateCell(c: ChalkInstance, d: DeviceView, short = false): string {
   let mark = '';
   if (d.override && d.override.state !== 'maintenance') mark = ' (override)';
   else if (d.maintenance) mark = ' (maint)';
   else if (d.ack) mark = ' (ack)';
-  return paintState(c, d.state, d.state) + mark;
+  return paintState(c, d.state, d.state) + (mark && short ? '*' : mark);
 }
 
 export interface TableOptions {
   chalk: ChalkInstance;
   now: Date;
+  /** The width to fit (see render/width.ts outputWidth); undefined: natural widths, one line per device. */
   width?: number;
 }
 
-/** Display width of a cell: ANSI colour codes take no room (wide characters are rare in these tables). */
-function visibleWidth(s: string): number {
-  // eslint-disable-next-line no-control-regex
-  return Math.max(0, ...s.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => [...l].length));
+/** The columns of a kind's table: Device and State, the kind's own, Problems, Age, and Note when any device has one. */
+function gridColumns(spec: Pick<KindSpec, 'columns'>, views: DeviceView[], opts: TableOptions): GridColumn[] {
+  const { chalk: c, now } = opts;
+  const cols: GridColumn[] = [
+    { header: 'Device', cells: views.map((v) => clean(v.name)), priority: Infinity, wrap: false },
+    { header: 'State', cells: views.map((v) => stateCell(c, v)), shortCells: views.map((v) => stateCell(c, v, true)), priority: Infinity, wrap: false },
+    ...spec.columns.map(
+      (col): GridColumn => ({
+        header: col.header,
+        shortHeader: col.short?.header,
+        cells: views.map((v) => clean(col.value(v, now))),
+        shortCells: col.short?.value ? views.map((v) => clean(col.short!.value!(v, now))) : undefined,
+        priority: col.priority ?? 50,
+        wrap: col.wrap ?? false,
+        minWidth: col.minWidth ?? 12,
+      }),
+    ),
+    { header: 'Problems', cells: views.map((v) => v.problems.map((p) => clean(p.message)).join('; ')), priority: Infinity, wrap: true, minWidth: 16 },
+    { header: 'Age', cells: views.map((v) => formatAge(v.lastSeen, now)), priority: 65, wrap: false },
+  ];
+  const notes = views.map((v) => clean(noteOf(v, now)));
+  if (notes.some(Boolean)) cols.push({ header: 'Note', cells: notes, priority: Infinity, wrap: true, minWidth: 16 });
+  return cols;
 }
 
-/**
- * Column widths that fit the terminal. When the natural table is wider than `width`, the free-text
- * columns (`flexible`: Problems, Note) give way first, down to 20 characters; then the widest of all
- * columns, never below 8. Their cells wrap. Null: the table fits (or no terminal): natural widths.
- */
-export function fitColumns(rows: string[][], width: number | undefined, flexible: number[] = []): number[] | null {
-  if (!width || !rows.length) return null;
-  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => visibleWidth(r[i] ?? ''))) + 2); // + padding
-  const total = () => w.reduce((a, b) => a + b, 0) + w.length + 1; // + borders
-  if (total() <= width) return null;
-  const shrink = (cols: number[], min: number) => {
-    while (total() > width) {
-      const candidates = cols.filter((i) => w[i] > min);
-      if (!candidates.length) return;
-      const widest = candidates.reduce((a, b) => (w[b] > w[a] ? b : a));
-      w[widest]--;
-    }
-  };
-  shrink(flexible, 20);
-  shrink(w.map((_, i) => i), 8);
-  return w;
+/** How many of the optional columns a plan shows (-1 for the list layout). */
+function shown(plan: GridPlan, cols: GridColumn[]): number {
+  return plan.layout === 'list' ? -1 : plan.columns.filter((p) => cols[p.index].priority !== Infinity).length;
 }
 
 export function renderKindTable(kind: DeviceKind, views: DeviceView[], opts: TableOptions): string {
   const full: Pick<KindSpec, 'title' | 'columns'> = kindSpec(kind) ?? { title: kind, columns: [] };
-  // an optional column (Queue) only where some device has a value for it
-  const spec = { ...full, columns: full.columns.filter((col) => !col.optional || views.some((v) => col.value(v, opts.now) !== '–')) };
+  // a hideWhenEmpty column (Queue) only where some device has a value for it
+  const spec = { ...full, columns: full.columns.filter((col) => !col.hideWhenEmpty || views.some((v) => col.value(v, opts.now) !== '–')) };
   const c = opts.chalk;
-  const headers = ['Device', 'State', ...spec.columns.map((x) => x.header), 'Problems', 'Age'];
-  const anyNote = views.some((v) => noteOf(v, opts.now));
-  if (anyNote) headers.push('Note');
-  const rows = views.map((v) => {
-    const problems = v.problems.map((p) => clean(p.message)).join('; ');
-    const row = [clean(v.name), stateCell(c, v), ...spec.columns.map((col) => clean(col.value(v, opts.now))), problems, formatAge(v.lastSeen, opts.now)];
-    if (anyNote) row.push(clean(noteOf(v, opts.now)));
-    return row;
-  });
-  const colWidths = fitColumns([headers, ...rows], opts.width, [headers.indexOf('Problems'), headers.indexOf('Note')].filter((i) => i >= 0));
-  const table = new Table({
-    head: headers.map((h) => c.bold(h)),
-    style: { head: [], border: [] },
-    // no rule between rows: a screenful shows more devices
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    ...(colWidths ? { colWidths } : {}),
-  });
-  for (const row of rows) table.push(row);
-  return `${c.bold(spec.title)}\n${table.toString()}`;
+  let cols = gridColumns(spec, views, opts);
+  let plan = planGrid(cols, opts.width);
+  let where = 'Note';
+  if (opts.width !== undefined && cols.at(-1)!.header === 'Note') {
+    // A Note column takes the room of the kind's own columns (a VM's IP) or even forces the list: the
+    // note may go under the problems, in the same cell. Whichever shows more columns wins; a tie keeps
+    // the Note column.
+    const merged = cols.slice(0, -1);
+    const note = cols.at(-1)!;
+    const at = merged.findIndex((col) => col.header === 'Problems');
+    merged[at] = { ...merged[at], cells: merged[at].cells.map((p, r) => [p, note.cells[r] && `Note: ${note.cells[r]}`].filter(Boolean).join('\n')) };
+    const mergedPlan = planGrid(merged, opts.width);
+    if (shown(mergedPlan, merged) > shown(plan, cols)) {
+      cols = merged;
+      plan = mergedPlan;
+      where = 'Problems';
+    }
+  }
+  if (plan.layout === 'list') return `${c.bold(spec.title)}\n${drawList(gridColumns(spec, views, opts), opts.width!)}`;
+  let out = `${c.bold(spec.title)}\n${drawGrid(cols, plan, { head: (h) => c.bold(h) })}`;
+  if (plan.columns[1]?.short) out += `\n${wrapWords(`* overridden, in maintenance or acknowledged: see ${where}`, opts.width!).join('\n')}`;
+  return out;
 }
 
 /** One table per kind, in a fixed order; a one-line summary first. */
@@ -122,8 +135,9 @@ export function renderStatus(views: DeviceView[], checkedAt: string | null, opts
     const parts = [ob.pending ? `${ob.pending} waiting to be sent` : '', ob.failed ? c.red(`${ob.failed} refused by the mail server`) : ''].filter(Boolean);
     lines.push(`alert emails: ${parts.join(', ')} — simplemon alerts pending`);
   }
-  if (!views.length) return `${lines.join('\n')}\n`;
-  const parts = [lines.join('\n')];
+  const top = (opts.width ? lines.flatMap((l) => wrapWords(l, opts.width!)) : lines).join('\n');
+  if (!views.length) return `${top}\n`;
+  const parts = [top];
   // one table per kind, in the order the sources declare them
   for (const { kind } of KIND_SPECS) {
     const vs = views.filter((v) => v.kind === kind);

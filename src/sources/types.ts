@@ -34,12 +34,25 @@ export interface CollectResult {
   removed?: string[];
 }
 
-/** A column of a kind's status table, after the common Device and State columns. */
+/**
+ * A column of a kind's status table, after the common Device and State columns. When the terminal is
+ * too narrow, columns give way in the order render/layout.ts describes: the lowest `priority` is
+ * dropped first, the kept ones take their `short` form, free text (`wrap`) wraps on spaces.
+ */
 export interface Column {
   header: string;
   value: (d: DeviceView, now: Date) => string;
   /** Left out of a table in which no device has a value for it (every cell `–`), e.g. Queue. */
-  optional?: boolean;
+  hideWhenEmpty?: boolean;
+  /** 0–100, default 50: how long the column stays on a narrow terminal (Age is 65). */
+  priority?: number;
+  /** A shorter form for a narrow terminal: the header (`Net` for `Network rx/tx`) and/or the value. */
+  short?: { header?: string; value?: (d: DeviceView, now: Date) => string };
+  /** Free text that may wrap on spaces (never inside a word) rather than be dropped; `items`: a list
+   * (`black 64%, cyan 41%`) wrapped after its commas, so that a label stays with its value. */
+  wrap?: boolean | 'items';
+  /** The narrowest a wrapping column is squeezed to (default 12; never below its longest word). */
+  minWidth?: number;
 }
 
 /** Everything the house needs to know about one kind of device. */

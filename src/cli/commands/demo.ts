@@ -11,6 +11,7 @@ import { viewsOf } from '../../app/devices.js';
 import { SOURCES } from '../../sources/index.js';
 import { renderStatus } from '../../render/status.js';
 import { makeChalk, useColor } from '../../render/style.js';
+import { outputWidth } from '../../render/width.js';
 import { transitionLines } from './poll.js';
 import { startPrinterAgent, type DemoPrinter, type RunningAgent } from '../../demo/printer-agent.js';
 import type { Config } from '../../config/types.js';
@@ -77,7 +78,7 @@ async function pollOnce(config: Config, out: (s: string) => void, color: boolean
   const state = await readState(config.stateFile);
   out('');
   out(c.dim('$ simplemon status'));
-  out(renderStatus(viewsOf(state, config, SOURCES, new Date()), state.checkedAt, { chalk: c, now: new Date() }));
+  out(renderStatus(viewsOf(state, config, SOURCES, new Date()), state.checkedAt, { chalk: c, now: new Date(), width: outputWidth(process.stdout, process.env) }));
 }
 
 export async function demoCommand(g: GlobalOptions, opts: { keep?: boolean }): Promise<number> {

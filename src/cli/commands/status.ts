@@ -6,6 +6,7 @@ import { viewsOf } from '../../app/devices.js';
 import { SOURCES, kindOfWord, kindSpec, kindWords } from '../../sources/index.js';
 import { renderStatus, statusJson } from '../../render/status.js';
 import { makeChalk, useColor } from '../../render/style.js';
+import { outputWidth } from '../../render/width.js';
 import { ConfigError } from '../../util/errors.js';
 import { outboxSummary } from '../../notify/types.js';
 
@@ -33,6 +34,6 @@ export async function statusCommand(g: GlobalOptions, kindWord: string | undefin
     return 0;
   }
   const c = makeChalk(useColor(process.stdout, process.env, g.color));
-  process.stdout.write(renderStatus(views, state.checkedAt, { chalk: c, now, width: process.stdout.columns, outbox: outboxSummary(state.notify) }));
+  process.stdout.write(renderStatus(views, state.checkedAt, { chalk: c, now, width: outputWidth(process.stdout, process.env), outbox: outboxSummary(state.notify) }));
   return 0;
 }

@@ -25,10 +25,15 @@ function errorsCell(x: Partial<PrinterMetrics>): string {
   return [(x.errors ?? []).join(', '), why.join(', ')].filter((s) => s).join('; ') || '–';
 }
 
+// priority: which columns stay longest on a narrow terminal (see Column in ../types.ts)
 export const printerColumns: Column[] = [
-  { header: 'Pages', value: (d) => (m(d).pageCount ?? null) === null ? '–' : String(m(d).pageCount) },
+  { header: 'Pages', value: (d) => (m(d).pageCount ?? null) === null ? '–' : String(m(d).pageCount), priority: 30 },
   {
     header: 'Toner / ink',
+    priority: 80,
+    short: { header: 'Toner' },
+    wrap: 'items',
+    minWidth: 20,
     value: (d) =>
       (m(d).supplies ?? [])
         .filter(isTonerOrInk)
@@ -37,12 +42,14 @@ export const printerColumns: Column[] = [
   },
   {
     header: 'Status',
+    priority: 60,
     value: (d) => [m(d).deviceStatus, m(d).printerStatus].filter((x) => x).join('/') || '–',
   },
-  { header: 'Errors', value: (d) => errorsCell(m(d)) },
+  { header: 'Errors', value: (d) => errorsCell(m(d)), priority: 70, wrap: 'items' },
   {
     header: 'Queue',
-    optional: true,
+    hideWhenEmpty: true,
+    priority: 40,
     value: (d) => {
       const q = m(d).queue;
       if (!q) return '–';

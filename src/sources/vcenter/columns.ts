@@ -68,13 +68,16 @@ function gpuCell(m: Partial<HostMetrics>): string {
     .join(', ');
 }
 
+// priority: which columns stay longest on a narrow terminal (see Column in ../types.ts)
 export const hostColumns: Column[] = [
-  { header: 'Power', value: (d) => hostPower(host(d)) },
-  { header: 'CPU', value: (d) => fmtPercent(host(d).cpuPercent) },
-  { header: 'Memory', value: (d) => fmtPercent(host(d).memPercent) },
-  { header: 'GPU', value: (d) => gpuCell(host(d)) },
+  { header: 'Power', value: (d) => hostPower(host(d)), priority: 80 },
+  { header: 'CPU', value: (d) => fmtPercent(host(d).cpuPercent), priority: 70 },
+  { header: 'Memory', value: (d) => fmtPercent(host(d).memPercent), priority: 68, short: { header: 'Mem' } },
+  { header: 'GPU', value: (d) => gpuCell(host(d)), priority: 40, wrap: 'items', minWidth: 16 },
   {
     header: 'Network rx/tx',
+    priority: 35,
+    short: { header: 'Net' },
     value: (d) => {
       const n = host(d).network;
       return n && (n.rxKBps !== null || n.txKBps !== null) ? `${fmtRate(n.rxKBps)} / ${fmtRate(n.txKBps)}` : DASH;
@@ -82,22 +85,33 @@ export const hostColumns: Column[] = [
   },
   {
     header: 'Health',
+    priority: 60,
+    wrap: 'items',
     value: (d) => {
       const m = host(d);
       return [m.overallStatus, m.health?.storage && m.health.storage !== 'green' ? `storage ${m.health.storage}` : null].filter(Boolean).join(', ') || DASH;
     },
   },
-  { header: 'Uptime', value: (d) => fmtUptime(host(d).uptimeSeconds) },
+  { header: 'Uptime', value: (d) => fmtUptime(host(d).uptimeSeconds), priority: 20, short: { header: 'Up' } },
 ];
 
+function vmPower(m: Partial<VmMetrics>): string | null | undefined {
+  return m.powerState === 'poweredOn' ? 'on' : m.powerState === 'poweredOff' ? 'off' : m.powerState;
+}
+
+// priority: which columns stay longest on a narrow terminal (see Column in ../types.ts); the address
+// and where a VM runs outlast its figures
 export const vmColumns: Column[] = [
-  { header: 'Power', value: (d) => [vm(d).powerState === 'poweredOn' ? 'on' : vm(d).powerState === 'poweredOff' ? 'off' : vm(d).powerState, via(d)].filter(Boolean).join(' ') || DASH },
-  { header: 'Host', value: (d) => vm(d).host ?? DASH },
-  { header: 'IP', value: (d) => vm(d).ip ?? DASH },
-  { header: 'CPU', value: (d) => fmtPercent(vm(d).cpuPercent) },
-  { header: 'Memory', value: (d) => fmtPercent(vm(d).memPercent) },
+  { header: 'Power', value: (d) => [vmPower(vm(d)), via(d)].filter(Boolean).join(' ') || DASH, priority: 78, short: { value: (d) => vmPower(vm(d)) || DASH } },
+  { header: 'Host', value: (d) => vm(d).host ?? DASH, priority: 75 },
+  { header: 'IP', value: (d) => vm(d).ip ?? DASH, priority: 85 },
+  { header: 'CPU', value: (d) => fmtPercent(vm(d).cpuPercent), priority: 70 },
+  { header: 'Memory', value: (d) => fmtPercent(vm(d).memPercent), priority: 60, short: { header: 'Mem' } },
   {
     header: 'Disk free (lowest)',
+    priority: 55,
+    short: { header: 'Disk free' },
+    wrap: true,
     value: (d) => {
       const disks = (vm(d).disks ?? []).filter((x) => x.freePercent !== null);
       if (!disks.length) return DASH;
@@ -105,17 +119,17 @@ export const vmColumns: Column[] = [
       return `${low.path} ${fmtPercent(low.freePercent)}`;
     },
   },
-  { header: 'Tools', value: (d) => (vm(d).toolsStatus ?? DASH).replace(/^tools/, '') || DASH },
+  { header: 'Tools', value: (d) => (vm(d).toolsStatus ?? DASH).replace(/^tools/, '') || DASH, priority: 20 },
 ];
 
 export const datastoreColumns: Column[] = [
-  { header: 'Capacity', value: (d) => fmtBytes(ds(d).capacityBytes) },
-  { header: 'Free', value: (d) => fmtBytes(ds(d).freeBytes) },
-  { header: 'Free %', value: (d) => fmtPercent(ds(d).freePercent) },
-  { header: 'Accessible', value: (d) => (ds(d).accessible === null || ds(d).accessible === undefined ? DASH : ds(d).accessible ? 'yes' : 'no') },
+  { header: 'Capacity', value: (d) => fmtBytes(ds(d).capacityBytes), priority: 40, short: { header: 'Size' } },
+  { header: 'Free', value: (d) => fmtBytes(ds(d).freeBytes), priority: 50 },
+  { header: 'Free %', value: (d) => fmtPercent(ds(d).freePercent), priority: 80 },
+  { header: 'Accessible', value: (d) => (ds(d).accessible === null || ds(d).accessible === undefined ? DASH : ds(d).accessible ? 'yes' : 'no'), priority: 75, short: { header: 'Acc.' } },
 ];
 
 export const vcenterColumns: Column[] = [
-  { header: 'Version', value: (d) => vc(d).version ?? DASH },
-  { header: 'Latency', value: (d) => (vc(d).latencyMs === null || vc(d).latencyMs === undefined ? DASH : `${vc(d).latencyMs} ms`) },
+  { header: 'Version', value: (d) => vc(d).version ?? DASH, priority: 40 },
+  { header: 'Latency', value: (d) => (vc(d).latencyMs === null || vc(d).latencyMs === undefined ? DASH : `${vc(d).latencyMs} ms`), priority: 50 },
 ];
