@@ -28,13 +28,36 @@ const NOT_RUN = /^(ping not found|ping: permission denied|ping could not be star
 /** A guard past the check's own deadline: the protocol checks end by themselves; this only catches a bug. */
 const GUARD_MS = 1000;
 
+/** The protocol checks, loaded once per poll for the types configured. */
+interface Checks {
+  http?: typeof import('../../protocols/http/check-http.js').checkHttp;
+  tcp?: typeof import('../../protocols/tcp/check-tcp.js').checkTcp;
+  ping?: typeof import('../../protocols/ping/check-ping.js').checkPing;
+  dns?: typeof import('../../protocols/dns/check-dns.js').checkDns;
+}
+
+/**
+ * Load the modules before any check starts: loading one (node:tls, c-ares) blocks the event loop, and
+ * would be counted in the latency of every check already under way.
+ */
+async function loadChecks(types: Set<string>): Promise<Checks> {
+  const [http, tcp, ping, dns] = await Promise.all([
+    types.has('http') ? import('../../protocols/http/check-http.js') : null,
+    types.has('tcp') ? import('../../protocols/tcp/check-tcp.js') : null,
+    types.has('ping') ? import('../../protocols/ping/check-ping.js') : null,
+    types.has('dns') ? import('../../protocols/dns/check-dns.js') : null,
+  ]);
+  return { http: http?.checkHttp, tcp: tcp?.checkTcp, ping: ping?.checkPing, dns: dns?.checkDns };
+}
+
 export async function collectServices(services: ServiceConfig[], opts: CollectServicesOptions): Promise<Reading[]> {
+  const checks = await loadChecks(new Set(services.map((s) => s.check.type)));
   const results: Reading[] = new Array(services.length);
   let next = 0;
   const worker = async () => {
     while (next < services.length) {
       const i = next++;
-      results[i] = await checkService(services[i]!, opts);
+      results[i] = await checkService(services[i]!, checks, opts);
     }
   };
   const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency, services.length)) }, worker);
@@ -47,7 +70,7 @@ function notRun(s: ServiceConfig, error: string): Reading {
   return { id: s.id, kind: SERVICE_KIND, name: s.name, target: s.target, reachable: false, error, metrics: {} };
 }
 
-async function checkService(s: ServiceConfig, opts: CollectServicesOptions): Promise<Reading> {
+async function checkService(s: ServiceConfig, checks: Checks, opts: CollectServicesOptions): Promise<Reading> {
   const started = Date.now();
   let guard: NodeJS.Timeout | undefined;
   let outcome: Outcome;
@@ -55,7 +78,7 @@ async function checkService(s: ServiceConfig, opts: CollectServicesOptions): Pro
     const timedOut = new Promise<Outcome>((resolve) => {
       guard = setTimeout(() => resolve({ ran: false, error: `check did not end within ${s.timeoutMs + GUARD_MS} ms` }), s.timeoutMs + GUARD_MS);
     });
-    outcome = await Promise.race([runCheck(s, opts), timedOut]);
+    outcome = await Promise.race([runCheck(s, checks, opts), timedOut]);
   } catch (e) {
     outcome = { ran: false, error: `check failed to run: ${e instanceof Error ? e.message : String(e)}` };
   } finally {
@@ -81,13 +104,13 @@ function judged(s: ServiceConfig, metrics: ServiceMetrics): Outcome {
   return { ran: true, metrics };
 }
 
-async function runCheck(s: ServiceConfig, opts: CollectServicesOptions): Promise<Outcome> {
+async function runCheck(s: ServiceConfig, checks: Checks, opts: CollectServicesOptions): Promise<Outcome> {
   const c = s.check;
   switch (c.type) {
     case 'http': {
       const ca = await readCa(c);
       if (ca && !ca.ok) return { ran: false, error: ca.error };
-      const { checkHttp } = await import('../../protocols/http/check-http.js');
+      const checkHttp = checks.http!;
       const r = await checkHttp({
         url: c.url, method: c.method, expectStatus: c.expectStatus, keyword: c.keyword ?? undefined, keywordAbsent: c.keywordAbsent ?? undefined,
         maxRedirects: c.maxRedirects, timeoutMs: s.timeoutMs, ca: ca?.pem, insecure: c.insecure, now: opts.now,
@@ -95,18 +118,18 @@ async function runCheck(s: ServiceConfig, opts: CollectServicesOptions): Promise
       return judged(s, { ...blank(s), up: r.up, statusCode: r.statusCode, latencyMs: r.latencyMs, certDaysLeft: r.certDaysLeft, keywordFound: r.keywordFound, redirects: r.redirects, error: r.error });
     }
     case 'tcp': {
-      const { checkTcp } = await import('../../protocols/tcp/check-tcp.js');
+      const checkTcp = checks.tcp!;
       const r = await checkTcp({ host: c.host, port: c.port, timeoutMs: s.timeoutMs });
       return judged(s, { ...blank(s), up: r.up, latencyMs: r.latencyMs, error: r.error });
     }
     case 'ping': {
-      const { checkPing } = await import('../../protocols/ping/check-ping.js');
+      const checkPing = checks.ping!;
       const r = await checkPing({ host: c.host, count: c.count, timeoutMs: s.timeoutMs });
       // the average round trip is the ping's latency, so that latency-ms watches it like any other check
       return judged(s, { ...blank(s), up: r.up, latencyMs: r.rttAvgMs, lossPercent: r.lossPercent, rttAvgMs: r.rttAvgMs, rttMaxMs: r.rttMaxMs, error: r.error });
     }
     case 'dns': {
-      const { checkDns } = await import('../../protocols/dns/check-dns.js');
+      const checkDns = checks.dns!;
       const r = await checkDns({ name: c.name, server: c.server ?? undefined, port: c.port, type: c.recordType, expect: c.expect, timeoutMs: s.timeoutMs });
       return judged(s, { ...blank(s), up: r.up, latencyMs: r.latencyMs, answer: r.answer, error: r.error });
     }

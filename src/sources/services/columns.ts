@@ -6,8 +6,9 @@ import type { ServiceMetrics } from './metrics.js';
 const m = (d: { metrics: Record<string, unknown> }) => d.metrics as Partial<ServiceMetrics>;
 const has = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
 
-/** 0.4 → "0.4 ms", 123.4 → "123 ms", 2345 → "2.3 s". */
+/** 0.045 → "0.05 ms" (loopback pings), 4.56 → "4.6 ms", 123.4 → "123 ms", 2345 → "2.3 s". */
 export function formatMs(ms: number): string {
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
   if (ms < 10) return `${Math.round(ms * 10) / 10} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${Math.round(ms / 100) / 10} s`;
