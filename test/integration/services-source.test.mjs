@@ -79,7 +79,7 @@ before(async () => {
   const closing = net.createServer();
   port.closed = await listen(closing);
   await new Promise((r) => closing.close(r));
-  dns = await startDnsServer({ 'intranet.test': { A: ['192.0.2.10'] }, 'mail.test': { MX: [{ preference: 10, exchange: 'mx.mail.test' }] } });
+  dns = await startDnsServer({ 'intranet.test': { A: ['192.0.2.10'] }, 'mail.test': { MX: [{ preference: 10, exchange: 'mx.mail.test' }] }, 'hostile.test': { TXT: ['v=1 \x1b[2J\x1b[31mowned\r\nfake line'] } });
   const silentDns = await startDnsServer({}, { silent: true });
   port.silentDns = silentDns.port;
   servers.push({ close: (cb) => silentDns.close().then(cb) });
@@ -133,6 +133,7 @@ test('a status table shows websites with their latency and certificate days, and
     `{ name: dns-moved, dns: intranet.test, server: "127.0.0.1:${dns.port}", expect: 192.0.2.99 }`,
     `{ name: dns-gone, dns: gone.test, server: "127.0.0.1:${dns.port}" }`,
     `{ name: dns-mx, dns: mail.test, server: "127.0.0.1:${dns.port}", type: MX, expect: mx.mail.test }`,
+    `{ name: dns-txt, dns: hostile.test, server: "127.0.0.1:${dns.port}", type: TXT, expect: "v=1" }`,
   ]);
   const { byName, views, state } = await poll(config);
   const s = (n) => byName[n];
@@ -200,6 +201,10 @@ test('a status table shows websites with their latency and certificate days, and
   assert.match(row('loopback'), /│ ping +│ 127\.0\.0\.1 +│ [\d.]+ ms +│ – +│ 0% loss, max [\d.]+ ms +│/);
   assert.match(row('dns-ok'), new RegExp(`│ dns +│ intranet\\.test @127\\.0\\.0\\.1:${dns.port} +│ [\\d.]+ ms +│ – +│ 192\\.0\\.2\\.10 +│`));
   assert.match(row('smtp'), /│ tcp +│ .*│ open +│/);
+  // device text is hostile: an answer with escapes and a line break is shown with them made visible
+  assert.match(problems('dns-txt'), /expected v=1$/);
+  assert.ok(!out.includes('\x1b') && !out.includes('\r'), 'no raw escape or CR reaches the terminal');
+  assert.ok(out.includes('\\x1b[2J\\x1b[31mowned\\x0d\\x0afake line'), out);
 });
 
 test('hanging services become critical within their own timeout, in parallel: the poll takes the longest timeout, not the sum', async () => {
