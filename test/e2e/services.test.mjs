@@ -6,7 +6,7 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.mjs';
@@ -132,4 +132,22 @@ test('config validate warns about insecure: true, and names a bad service entry 
   const bad = await cli(['config', 'validate', '--config', cfg]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /:2:\d+: services\[0\]\.keyword: keyword needs the body, and a HEAD response has none/);
+});
+
+test('a password in a service URL never appears in poll, status, JSON or the state file', async () => {
+  const cfg = join(dir, 'secret.yaml');
+  const port = web.address().port;
+  writeFileSync(cfg, ['state-file: secret-state.json', 'services:', `  - { name: admin, http: "http://mon:Pa55-w0rd@127.0.0.1:${port}/admin" }`, `  - { name: gone, http: "http://mon:Pa55-w0rd@127.0.0.1:${closedPort}/" }`, ''].join('\n'));
+  const outputs = [
+    await cli(['poll', '-v', '--config', cfg]),
+    await cli(['status', '--config', cfg]),
+    await cli(['status', '--json', '--config', cfg]),
+    await cli(['check', 'services', '--config', cfg]),
+  ];
+  const doc = JSON.parse(outputs[2].stdout);
+  assert.equal(doc.devices[0].target, `http://mon:***@127.0.0.1:${port}/admin`);
+  assert.equal(doc.devices[0].state, 'critical', 'the 503 is seen');
+  assert.match(doc.devices[1].problems[0].message, /connection refused/);
+  for (const o of outputs) assert.ok(!(o.stdout + o.stderr).includes('Pa55-w0rd'), o.stdout + o.stderr);
+  assert.ok(!readFileSync(join(dir, 'secret-state.json'), 'utf8').includes('Pa55-w0rd'));
 });
