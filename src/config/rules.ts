@@ -5,8 +5,14 @@ import type { DeviceKind, Level } from '../core/types.js';
 import type { RuleDef, RuleInput } from '../core/rule.js';
 import { bool, entries, fail, fields, join, num, oneOf, type Ctx, type YNode } from './validate.js';
 
-function level(ctx: Ctx, node: YNode, path: string): Level | null | undefined {
+/** A level: `{ above: N }`, `{ below: N }`, `off`, or a bare number when the rule has a direction. */
+function level(ctx: Ctx, node: YNode, path: string, direction: RuleDef['direction']): Level | null | undefined {
   if (isScalar(node) && (node.value === false || node.value === 'off')) return null;
+  if (isScalar(node) && typeof node.value === 'number') {
+    if (!direction) return fail(ctx, node, path, `give { above: ${node.value} } or { below: ${node.value} }: this rule has no direction of its own`);
+    const v = num(ctx, node, path);
+    return v === undefined ? undefined : { op: direction, value: v };
+  }
   let out: Level | undefined;
   const ok = fields(ctx, node, path, {
     above: (n, p) => {
@@ -54,8 +60,8 @@ export function ruleInput(ctx: Ctx, node: YNode, path: string, kind: DeviceKind,
         if (v !== undefined) shorthand = { op: 'below', value: v };
       },
       severity: (n: YNode, p: string) => (severity = oneOf(ctx, n, p, ['warning', 'critical'] as const) ?? severity),
-      warning: (n: YNode, p: string) => (out.warning = level(ctx, n, p)),
-      critical: (n: YNode, p: string) => (out.critical = level(ctx, n, p)),
+      warning: (n: YNode, p: string) => (out.warning = level(ctx, n, p, def.direction)),
+      critical: (n: YNode, p: string) => (out.critical = level(ctx, n, p, def.direction)),
       'recovery-margin': (n: YNode, p: string) => (out.recoveryMargin = num(ctx, n, p, { min: 0 })),
     });
   }

@@ -31,6 +31,12 @@ export interface RuleDef<M = any> {
   description: string;
   /** Built-in defaults (from the old system). */
   defaults: RuleInput & { enabled: boolean };
+  /**
+   * Threshold rules: the side on which a value is bad, when the rule has one (latency: above; days
+   * left: below). It lets a level be a bare number — `{ warning: 1000, critical: 8000 }` — instead of
+   * `{ warning: { above: 1000 } … }`. Without it a level must say above or below.
+   */
+  direction?: 'above' | 'below';
   /** Threshold rules: the values to compare with warning/critical levels. */
   measure?: (metrics: M, settings: RuleSettings) => Measurement[];
   /** Other rules: an observation computed from the metrics. */

@@ -5,8 +5,9 @@ import type { RuleDef } from '../core/rule.js';
 import type { KindSpec, Source } from './types.js';
 import { vcenterSource } from './vcenter/index.js';
 import { printerSource } from './printers/index.js';
+import { serviceSource } from './services/index.js';
 
-export const SOURCES: readonly Source[] = [vcenterSource, printerSource];
+export const SOURCES: readonly Source[] = [vcenterSource, printerSource, serviceSource];
 
 /** Every kind, in the order status shows them. */
 export const KIND_SPECS: readonly KindSpec[] = SOURCES.flatMap((s) => s.kinds);
