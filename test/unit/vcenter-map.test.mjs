@@ -153,7 +153,7 @@ describe('mapping real-vCenter shapes (hand-written)', () => {
     assert.deepEqual(ps('host/vc1/esx-01.example.com'), [
       'cpu critical: CPU 86.3% > 80%',
       'memory critical: memory 91.8% > 90%',
-      'health critical: overall status yellow; hardware health red; storage health yellow',
+      'hardware critical: PSU 2: red; Disk 2 on PERC H755: yellow — degraded',
     ]);
     assert.deepEqual(ps('host/vc1/esx-02.example.com'), ['power critical: host power state unknown, not responding']);
     assert.deepEqual(ps('vm/vc1/web-01'), ['cpu critical: CPU 95% > 80%', 'disk-free critical: disk C:\\ free 5% < 10%']);
@@ -164,7 +164,7 @@ describe('mapping real-vCenter shapes (hand-written)', () => {
   });
   test('status columns', () => {
     const h = got['host/vc1/esx-01.example.com'];
-    assert.deepEqual(hostColumns.map((c) => c.value(h, new Date())), ['on', '86.3%', '91.8%', 'NVIDIA L4 73.5% 61°C, UHD Graphics P750', '20.0 MB/s / 512 KB/s', 'yellow, storage yellow', '101d 23h']);
+    assert.deepEqual(hostColumns.map((c) => c.value(h, new Date())), ['on', '86.3%', '91.8%', 'NVIDIA L4 73.5% 61°C, UHD Graphics P750', '20.0 MB/s / 512 KB/s', 'yellow', '1 red, 1 yellow', '101d 23h']);
     assert.deepEqual(vmColumns.map((c) => c.value(got['vm/vc1/web-01'], new Date())), ['on', 'esx-01.example.com', '10.1.2.3', '95%', '16%', 'C:\\ 5%', 'Ok']);
     assert.deepEqual(vmColumns[0].value(got['vm/vc1/db-01'], new Date()), 'on (via esx-02.example.com)');
     assert.deepEqual(datastoreColumns.map((c) => c.value(got['datastore/vc1/vsanDatastore'], new Date())), ['10.0 TB', '768 GB', '7.5%', 'no']);

@@ -68,6 +68,15 @@ function gpuCell(m: Partial<HostMetrics>): string {
     .join(', ');
 }
 
+/** "2 red, 1 yellow", "ok" when every element is green or unknown, "–" when the host reports none. */
+export function hardwareCell(m: Partial<HostMetrics>): string {
+  const hw = m.hardware ?? [];
+  if (!hw.length) return DASH;
+  const red = hw.filter((e) => e.status === 'red').length;
+  const yellow = hw.filter((e) => e.status === 'yellow').length;
+  return [red ? `${red} red` : null, yellow ? `${yellow} yellow` : null].filter(Boolean).join(', ') || 'ok';
+}
+
 export const hostColumns: Column[] = [
   { header: 'Power', value: (d) => hostPower(host(d)) },
   { header: 'CPU', value: (d) => fmtPercent(host(d).cpuPercent) },
@@ -80,13 +89,8 @@ export const hostColumns: Column[] = [
       return n && (n.rxKBps !== null || n.txKBps !== null) ? `${fmtRate(n.rxKBps)} / ${fmtRate(n.txKBps)}` : DASH;
     },
   },
-  {
-    header: 'Health',
-    value: (d) => {
-      const m = host(d);
-      return [m.overallStatus, m.health?.storage && m.health.storage !== 'green' ? `storage ${m.health.storage}` : null].filter(Boolean).join(', ') || DASH;
-    },
-  },
+  { header: 'Health', value: (d) => host(d).overallStatus ?? DASH },
+  { header: 'Hardware', value: (d) => hardwareCell(host(d)) },
   { header: 'Uptime', value: (d) => fmtUptime(host(d).uptimeSeconds) },
 ];
 
