@@ -3,7 +3,7 @@
 // < 10 % free, datastore < 10 % free — all critical. vCenter reachability is the generic `reachable`
 // rule (critical for kind vcenter). PURE.
 import { gpuNames, type DatastoreMetrics, type HardwareElement, type HostMetrics, type VmMetrics } from './metrics.js';
-import { formatNumber, kindRules, type Measurement, type Observation, type RuleDef } from '../../core/rule.js';
+import { kindRules, type Measurement, type Observation, type RuleDef } from '../../core/rule.js';
 import type { RuleSeverity } from '../../core/types.js';
 
 /** Health colours as severities: red is critical, yellow a warning; gray/unknown say nothing. */
@@ -28,7 +28,8 @@ function gpuMeasures(m: HostMetrics, what: string, value: (g: Gpu) => number | n
 /** "97°C", "7800 RPM", "12.1 V" */
 export function formatReading(reading: number | null, unit: string | null): string | null {
   if (reading === null) return null;
-  const n = formatNumber(Math.round(reading * 100) / 100);
+  // two decimals at most: voltages need them (1.15 V), and 88.456 °C does not need three
+  const n = String(Math.round(reading * 100) / 100);
   return unit ? (unit === '°C' || unit === '%' ? `${n}${unit}` : `${n} ${unit}`) : n;
 }
 
