@@ -432,6 +432,16 @@ describe('vcenters: config section', () => {
     assert.throws(() => parse('thresholds:\n  host: { gpu: { temperature: { warning: 85 } } }\n'), /unknown rule "gpu" for host; known rules: .*gpu-temperature, gpu-utilization, gpu-memory/);
     assert.throws(() => parse('thresholds:\n  host: { hardware: { above: 3 } }\n'), /thresholds\.host\.hardware\.above: unknown key/);
   });
+  test('the sample config states the built-in defaults of every host rule', () => {
+    const sample = new URL('../../monitor.config.yaml', import.meta.url).pathname;
+    const cfg = parseConfig(readFileSync(sample, 'utf8'), sample, { env: {} });
+    for (const def of rulesFor('host').filter((d) => d.name !== 'reachable')) {
+      assert.ok(cfg.thresholds.host[def.name], `${def.name} is in the sample`);
+      const { enabled, warning, critical } = resolveRule(def, cfg.thresholds.host[def.name]);
+      const built = resolveRule(def);
+      assert.deepEqual({ enabled, warning, critical }, { enabled: built.enabled, warning: built.warning, critical: built.critical }, def.name);
+    }
+  });
   test('top-level thresholds accept the vSphere rules by name', () => {
     const cfg = parse('thresholds:\n  host: { cpu: { above: 80 }, memory: { above: 90 }, power: on }\n  vm: { cpu: { above: 80 }, disk-free: { below: 10 } }\n  datastore: { free: { below: 10 } }\n  vcenter: { reachable: { failures-before-alert: 2 } }\n');
     assert.deepEqual(cfg.thresholds.datastore.free.critical, { op: 'below', value: 10 });
