@@ -291,10 +291,11 @@ describe('host hardware: runtime.healthSystemRuntime (hand-written property sets
     assert.deepEqual(ruleProblems({ gpus: [g(85), g(null, null, null)] }), [], 'at the level is not above it; no figures, no problem');
   });
 
-  test('Hardware cell: counts of red and yellow, ok, or a dash when the host reports nothing', () => {
+  test('Hardware cell: counts of red and yellow, ok, unknown, or a dash when the host reports nothing', () => {
     const el = (status) => ({ type: 'sensor', name: 'x', status, reading: 1, unit: 'W' });
     assert.equal(hardwareCell({ hardware: [el('red'), el('yellow'), el('red'), el('green')] }), '2 red, 1 yellow');
     assert.equal(hardwareCell({ hardware: [el('green'), el('unknown')] }), 'ok');
+    assert.equal(hardwareCell({ hardware: [el('unknown'), el('unknown')] }), 'unknown', 'no colour at all is not ok');
     assert.equal(hardwareCell({ hardware: [] }), '–');
     assert.equal(hardwareCell({}), '–', 'a state written before hardware was read');
   });
@@ -313,6 +314,8 @@ describe('host hardware: runtime.healthSystemRuntime (hand-written property sets
     const temps = n.filter((x) => x.name === 'gpu_temperature_celsius');
     assert.deepEqual(temps.map((x) => [x.labels.gpu, x.value, x.warning]), [['NVIDIA A40', 50, { op: 'above', value: 85 }], ['NVIDIA A40 #2', 51, { op: 'above', value: 85 }]]);
     assert.equal(n.find((x) => x.name === 'gpu_utilization_percent').warning, null, 'gpu-utilization is off by default');
+    const fans = hostNumbers({ hardware: [1, 2].map(() => ({ type: 'sensor', name: 'Fan 1', status: 'green', reading: 5000, unit: 'RPM' })) }, settings).filter((x) => x.name === 'sensor_fan_rpm');
+    assert.deepEqual(fans.map((x) => [x.labels.sensor, x.key]), [['Fan 1', 'sensor_fan_1'], ['Fan 1 #2', 'sensor_fan_1_2']], 'alike sensors never share a series');
   });
 });
 

@@ -68,13 +68,17 @@ function gpuCell(m: Partial<HostMetrics>): string {
     .join(', ');
 }
 
-/** "2 red, 1 yellow", "ok" when every element is green or unknown, "–" when the host reports none. */
+/**
+ * "2 red, 1 yellow"; "ok" when the rest is green (or unknown beside green); "unknown" when no element
+ * has a colour (no CIM provider); "–" when the host reports none.
+ */
 export function hardwareCell(m: Partial<HostMetrics>): string {
   const hw = m.hardware ?? [];
   if (!hw.length) return DASH;
   const red = hw.filter((e) => e.status === 'red').length;
   const yellow = hw.filter((e) => e.status === 'yellow').length;
-  return [red ? `${red} red` : null, yellow ? `${yellow} yellow` : null].filter(Boolean).join(', ') || 'ok';
+  const bad = [red ? `${red} red` : null, yellow ? `${yellow} yellow` : null].filter(Boolean).join(', ');
+  return bad || (hw.some((e) => e.status === 'green') ? 'ok' : 'unknown');
 }
 
 export const hostColumns: Column[] = [

@@ -111,14 +111,18 @@ export interface DatastoreMetrics {
 }
 
 /**
- * A name per GPU that tells alike cards apart: "NVIDIA A40", "NVIDIA A40 #2". Problems, numbers and
- * their labels use it, so two identical GPUs never share a series.
+ * Names that tell alike things apart: "NVIDIA A40", "NVIDIA A40 #2"; "Fan 1", "Fan 1 #2". Problems,
+ * numbers and their labels use them, so two identical GPUs or sensors never share a series.
  */
-export function gpuNames(gpus: ReadonlyArray<Pick<GpuMetrics, 'name'>>): string[] {
+export function distinctNames(names: readonly string[]): string[] {
   const seen = new Map<string, number>();
-  return gpus.map((g) => {
-    const n = (seen.get(g.name) ?? 0) + 1;
-    seen.set(g.name, n);
-    return n === 1 ? g.name : `${g.name} #${n}`;
+  return names.map((name) => {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name} #${n}`;
   });
+}
+
+export function gpuNames(gpus: ReadonlyArray<Pick<GpuMetrics, 'name'>>): string[] {
+  return distinctNames(gpus.map((g) => g.name));
 }

@@ -1,7 +1,7 @@
 // The numbers vCenter devices expose (hosts, VMs, datastores, the vCenter itself). PURE.
 import type { DeviceRules } from '../../core/evaluate.js';
 import { levelsOf, numberKey, uniqueKeys, type DeviceNumber } from '../../core/numbers.js';
-import { gpuNames, type DatastoreMetrics, type HostMetrics, type VcenterMetrics, type VmMetrics } from './metrics.js';
+import { distinctNames, gpuNames, type DatastoreMetrics, type HostMetrics, type VcenterMetrics, type VmMetrics } from './metrics.js';
 
 type N = Omit<DeviceNumber, 'value'> & { value: number | null | undefined };
 
@@ -43,11 +43,13 @@ export function hostNumbers(m: Partial<HostMetrics>, rules: DeviceRules): Device
     out.push({ name: 'gpu_temperature_celsius', labels: { gpu: name }, key: `${key}_temp`, title: `${name} temperature`, value: g.temperatureC, unit: 'C', ...levelsOf(rules['gpu-temperature']) });
   });
   // sensor readings with a unit a number can carry; storage, memory and CPU elements have no reading
-  for (const e of m.hardware ?? []) {
-    const family = e.type === 'sensor' && e.unit ? SENSOR_FAMILIES[e.unit] : undefined;
-    if (!family) continue;
-    out.push({ name: family.name, labels: { sensor: e.name }, key: `sensor_${numberKey(e.name)}`, title: e.name, value: e.reading, unit: family.unit, ...(family.unit === '%' ? pct : {}) });
-  }
+  const sensors = (m.hardware ?? []).filter((e) => e.type === 'sensor' && e.unit && SENSOR_FAMILIES[e.unit]);
+  const sensorNames = distinctNames(sensors.map((e) => e.name));
+  sensors.forEach((e, i) => {
+    const family = SENSOR_FAMILIES[e.unit!];
+    const name = sensorNames[i];
+    out.push({ name: family.name, labels: { sensor: name }, key: `sensor_${numberKey(name)}`, title: name, value: e.reading, unit: family.unit, ...(family.unit === '%' ? pct : {}) });
+  });
   return keep(out);
 }
 
