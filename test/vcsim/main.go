@@ -9,7 +9,11 @@
 //	vcsim -hosts 20 -vms 500 [-http] [-page-size 100] [-listen 127.0.0.1:0] [-user U -pass P]
 //
 // When ready it prints one JSON line: {"url":…,"control":…,"caFile":…}. Control: POST JSON to
-// <control> (or write the same JSON, one object per line, to stdin): see handleOp for the ops.
+// <control> (or write the same JSON, one object per line, to stdin): see handleOp for the ops, e.g.
+//
+//	{"op":"host-health","host":"DC0_C0_H0","storage":[{"name":"Disk 3","status":"Red","summary":"Predictive failure"}],
+//	 "sensors":[{"name":"CPU1 Temp","status":"yellow","reading":8800,"modifier":-2,"units":"Degrees C","type":"temperature"}]}
+//	{"op":"gpu-perf","host":"DC0_C0_H1","gpu":1,"temperature":91,"util":9720,"memUsage":9650}
 package main
 
 import (
