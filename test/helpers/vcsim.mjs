@@ -3,6 +3,8 @@
 //
 //   const sim = await startVcsim({ hosts: 20, vms: 500 });
 //   await sim.op({ op: 'host-power', host: 'DC0_C0_H3', state: 'poweredOff' });
+//   await sim.op({ op: 'host-health', host: 'DC0_C0_H0', storage: [{ name: 'Disk 3', status: 'Red' }] });
+//   await sim.op({ op: 'gpu-perf', host: 'DC0_C0_H1', gpu: 0, temperature: 91 });
 //   const { calls, sessions } = await sim.stats();
 //   await sim.stop();
 //

@@ -64,7 +64,11 @@ describe('vCenter collector at 20 hosts × 500 VMs', { timeout: 300_000 }, () =>
         assert.deepEqual(m[k], h[k], `host ${name} ${k}`);
       assert.deepEqual(m.gpus.map((g) => g.name), h.gpus, `host ${name} gpus`);
       assert.deepEqual(m.network, h.network, `host ${name} network`);
+      // hardware: every storage element, and the numeric sensors with a unit, as govmomi reads them
+      assert.deepEqual(m.hardware.filter((e) => e.type === 'storage').map((e) => ({ name: e.name, status: e.status })), h.storage, `host ${name} storage`);
+      assert.deepEqual(m.hardware.filter((e) => e.type === 'sensor').map((e) => ({ name: e.name, status: e.status, reading: e.reading })), h.sensors.map((x) => ({ name: x.name, status: x.status, reading: x.reading })), `host ${name} sensors`);
     }
+    assert.ok(hosts.some((x) => x.metrics.hardware.some((e) => e.type === 'storage' && e.status === 'yellow')), 'a degraded disk among the seeds: the comparison is not vacuous');
     for (const [name, v] of Object.entries(ref.vms)) {
       const m = got[`vm/vc1/${name}`]?.metrics;
       assert.ok(m, `vm ${name} missing`);

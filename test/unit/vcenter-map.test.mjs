@@ -10,6 +10,7 @@ import {
   blockedReadings,
   counterIndex,
   goneDevices,
+  hostHardware,
   mapInventory,
   perfSamples,
   toArray,
@@ -24,7 +25,10 @@ import { evaluate, problemsOf } from '../../dist/core/evaluate.js';
 import { resolveRule } from '../../dist/core/rule.js';
 import { rulesFor } from '../../dist/sources/index.js';
 import { parseConfig } from '../../dist/config/load.js';
-import { hostColumns, vmColumns, datastoreColumns, fmtBytes } from '../../dist/sources/vcenter/columns.js';
+import { hostColumns, vmColumns, datastoreColumns, fmtBytes, hardwareCell } from '../../dist/sources/vcenter/columns.js';
+import { hardwareObservation, formatReading } from '../../dist/sources/vcenter/rules.js';
+import { hostNumbers } from '../../dist/sources/vcenter/numbers.js';
+import { clean } from '../../dist/render/sanitize.js';
 import { envelopeContent, isRetrieveResult, parseXml } from '../../dist/protocols/soap/xml.js';
 import soap from 'soap';
 
@@ -153,7 +157,7 @@ describe('mapping real-vCenter shapes (hand-written)', () => {
     assert.deepEqual(ps('host/vc1/esx-01.example.com'), [
       'cpu critical: CPU 86.3% > 80%',
       'memory critical: memory 91.8% > 90%',
-      'health critical: overall status yellow; hardware health red; storage health yellow',
+      'hardware critical: PSU 2: red; Disk 2 on PERC H755: yellow — degraded',
     ]);
     assert.deepEqual(ps('host/vc1/esx-02.example.com'), ['power critical: host power state unknown, not responding']);
     assert.deepEqual(ps('vm/vc1/web-01'), ['cpu critical: CPU 95% > 80%', 'disk-free critical: disk C:\\ free 5% < 10%']);
@@ -164,11 +168,154 @@ describe('mapping real-vCenter shapes (hand-written)', () => {
   });
   test('status columns', () => {
     const h = got['host/vc1/esx-01.example.com'];
-    assert.deepEqual(hostColumns.map((c) => c.value(h, new Date())), ['on', '86.3%', '91.8%', 'NVIDIA L4 73.5% 61°C, UHD Graphics P750', '20.0 MB/s / 512 KB/s', 'yellow, storage yellow', '101d 23h']);
+    assert.deepEqual(hostColumns.map((c) => c.value(h, new Date())), ['on', '86.3%', '91.8%', 'NVIDIA L4 73.5% 61°C, UHD Graphics P750', '20.0 MB/s / 512 KB/s', 'yellow', '1 red, 1 yellow', '101d 23h']);
     assert.deepEqual(vmColumns.map((c) => c.value(got['vm/vc1/web-01'], new Date())), ['on', 'esx-01.example.com', '10.1.2.3', '95%', '16%', 'C:\\ 5%', 'Ok']);
     assert.deepEqual(vmColumns[0].value(got['vm/vc1/db-01'], new Date()), 'on (via esx-02.example.com)');
     assert.deepEqual(datastoreColumns.map((c) => c.value(got['datastore/vc1/vsanDatastore'], new Date())), ['10.0 TB', '768 GB', '7.5%', 'no']);
     assert.equal(fmtBytes(512), '512 B');
+  });
+});
+
+describe('host hardware: runtime.healthSystemRuntime (hand-written property sets)', () => {
+  // as the soap package hands them over: numbers as strings, a lone element bare, colours in any case
+  const desc = (key, summary = key, label = key) => ({ attributes: { 'xsi:type': 'ElementDescription' }, key, label, summary });
+  const hsr = {
+    attributes: { 'xsi:type': 'HealthSystemRuntime' },
+    systemHealthInfo: {
+      numericSensorInfo: [
+        { name: 'CPU1 Temp', healthState: desc('yellow', 'Sensor is operating under warning conditions', 'Yellow'), currentReading: '8850', unitModifier: '-2', baseUnits: 'Degrees C', sensorType: 'temperature' },
+        { name: 'Exhaust', healthState: desc('green'), currentReading: '1130', unitModifier: '-1', baseUnits: 'Degrees F', sensorType: 'temperature' },
+        { name: 'Fan 2', healthState: desc('green'), currentReading: '78', unitModifier: '2', baseUnits: 'RPM', sensorType: 'fan' },
+        { name: 'PSU1 Input', healthState: desc('unknown'), currentReading: '115', unitModifier: '-2', baseUnits: 'Volts', sensorType: 'voltage' },
+        { name: 'Airflow', healthState: desc('green'), currentReading: '40', unitModifier: '0', baseUnits: 'CFM', sensorType: 'other' },
+        { name: 'PS Redundancy', healthState: desc('red', 'Redundancy lost', 'Red'), currentReading: '0', unitModifier: '0', baseUnits: '', sensorType: 'power' },
+        { name: 'Intrusion', healthState: desc('green'), currentReading: '0', unitModifier: '0', baseUnits: '', sensorType: 'other' },
+        { name: 'No state', currentReading: '5', unitModifier: '0', baseUnits: 'Watts', sensorType: 'power' },
+      ],
+    },
+    hardwareStatusInfo: {
+      memoryStatusInfo: [
+        { attributes: { 'xsi:type': 'HostHardwareElementInfo' }, name: 'DIMM A1', status: desc('Green') },
+        { attributes: { 'xsi:type': 'HostHardwareElementInfo' }, name: 'DIMM B2', status: desc('Red', 'Uncorrectable ECC', 'Red') },
+      ],
+      cpuStatusInfo: { attributes: { 'xsi:type': 'HostHardwareElementInfo' }, name: 'CPU socket #0', status: desc('Green') },
+      storageStatusInfo: { name: 'Disk 3 on controller 0', status: desc('Red', 'Predictive failure', 'Red') },
+    },
+  };
+
+  test('units and modifiers: reading × 10^modifier, °F and K in °C, CIM unit names shortened, unknown units kept', () => {
+    const hw = hostHardware(hsr);
+    assert.deepEqual(
+      hw.filter((e) => e.type === 'sensor').map((e) => [e.name, e.status, e.reading, e.unit]),
+      [
+        ['CPU1 Temp', 'yellow', 88.5, '°C'],
+        ['Exhaust', 'green', 45, '°C'], // 113.0 °F
+        ['Fan 2', 'green', 7800, 'RPM'],
+        ['PSU1 Input', 'unknown', 1.15, 'V'],
+        ['Airflow', 'green', 40, 'CFM'],
+        ['PS Redundancy', 'red', null, null],
+        ['No state', 'unknown', 5, 'W'],
+      ],
+      'a green sensor without a unit (Intrusion) is left out; a red one is kept without a reading',
+    );
+    assert.deepEqual(hostHardware({ systemHealthInfo: { numericSensorInfo: { name: 'T', healthState: desc('green'), currentReading: '300', unitModifier: '0', baseUnits: 'Degrees K' } } })[0].reading, 26.9);
+  });
+
+  test('storage always; memory and CPU only when yellow or red; summaries only when they say more than the colour', () => {
+    const hw = hostHardware(hsr);
+    assert.deepEqual(hw[0], { type: 'storage', name: 'Disk 3 on controller 0', status: 'red', reading: null, unit: null, summary: 'Predictive failure' });
+    assert.deepEqual(hw.filter((e) => e.type === 'memory' || e.type === 'cpu'), [{ type: 'memory', name: 'DIMM B2', status: 'red', reading: null, unit: null, summary: 'Uncorrectable ECC' }]);
+    assert.equal(hw.find((e) => e.name === 'CPU1 Temp').summary, undefined, '"operating under warning conditions" is boilerplate');
+    assert.equal(hw.find((e) => e.name === 'PS Redundancy').summary, 'Redundancy lost');
+    assert.equal(hw.find((e) => e.name === 'CPU1 Temp').sensorType, 'temperature');
+  });
+
+  test('missing parts: no runtime, no systemHealthInfo, an empty ArrayOf, elements without names or statuses', () => {
+    assert.deepEqual(hostHardware(undefined), []);
+    assert.deepEqual(hostHardware('unset'), []);
+    assert.deepEqual(hostHardware({ attributes: {} }), []);
+    assert.deepEqual(hostHardware({ hardwareStatusInfo: { storageStatusInfo: [{}, 'junk', { name: 'Volume 1', status: { key: 'Purple' } }] } }), [
+      { type: 'storage', name: 'storage element', status: 'unknown', reading: null, unit: null },
+      { type: 'storage', name: 'Volume 1', status: 'unknown', reading: null, unit: null },
+    ]);
+    assert.deepEqual(hostHardware({ systemHealthInfo: { numericSensorInfo: { name: 'T', healthState: desc('green'), currentReading: 'n/a', baseUnits: 'Degrees C' } } })[0].reading, null);
+  });
+
+  test('hostile names: bounded in the state, raw in metrics and messages, made visible by the renderer', () => {
+    const evil = `Disk 1\u001b[2J\nFAKE\u202e${'x'.repeat(500)}`;
+    const hw = hostHardware({ hardwareStatusInfo: { storageStatusInfo: { name: evil, status: desc('Red', `bad\r\n${'y'.repeat(400)}`) } } });
+    assert.equal(hw[0].name.length, 120);
+    assert.ok(hw[0].summary.length <= 160);
+    const msg = hardwareObservation(hw).message;
+    assert.ok(msg.startsWith('Disk 1\u001b[2J\nFAKE'));
+    const shown = clean(msg);
+    assert.ok(!/[\u0000-\u001f\u202e]/.test(shown), 'no control character or bidi override reaches a terminal');
+    assert.match(shown, /^Disk 1\\x1b\[2J\\x0aFAKE\\u202e/);
+    assert.equal(hostNumbers({ hardware: [{ type: 'sensor', name: '__proto__', status: 'green', reading: 1, unit: 'W' }] }, {}).find((n) => n.name === 'sensor_power_watts').key, 'sensor_proto');
+  });
+
+  // hardware rule, row for row: the worst colour decides; green and unknown say nothing
+  const hardwareRows = [
+    [[], 'ok', null],
+    [[['A', 'green'], ['B', 'unknown']], 'ok', null],
+    [[['A', 'yellow']], 'warning', 'A: yellow'],
+    [[['A', 'yellow'], ['B', 'red']], 'critical', 'B: red; A: yellow'],
+  ];
+  for (const [els, state, message] of hardwareRows) {
+    test(`hardware rule: ${els.map((e) => e.join(' ')).join(', ') || 'nothing'} → ${state}`, () => {
+      assert.deepEqual(hardwareObservation(els.map(([name, status]) => ({ type: 'storage', name, status, reading: null, unit: null }))), { state, message });
+    });
+  }
+  test('hardware rule: readings and summaries in the message, red first, at most five named', () => {
+    const hw = hostHardware(hsr);
+    assert.equal(hardwareObservation(hw).message, 'Disk 3 on controller 0: red — Predictive failure; PS Redundancy: red — Redundancy lost; DIMM B2: red — Uncorrectable ECC; CPU1 Temp: yellow — 88.5°C');
+    const many = Array.from({ length: 8 }, (_, i) => ({ type: 'storage', name: `Disk ${i}`, status: i % 2 ? 'red' : 'yellow', reading: null, unit: null }));
+    assert.equal(hardwareObservation(many).message, 'Disk 1: red; Disk 3: red; Disk 5: red; Disk 7: red; Disk 0: yellow; and 3 more');
+    assert.deepEqual([formatReading(7800, 'RPM'), formatReading(1.15, 'V'), formatReading(88.456, '°C'), formatReading(3, null), formatReading(null, 'W')], ['7800 RPM', '1.15 V', '88.46°C', '3', null]);
+  });
+
+  const hostWith = (over) => ({ id: 'host/vc1/esx', kind: 'host', name: 'esx', target: 'esx', reachable: true, error: null, blockedBy: null, metrics: { powerState: 'poweredOn', connectionState: 'connected', overallStatus: 'green', gpus: [], hardware: [], ...over } });
+  const ruleProblems = (over) => problemsOf(evaluateOnce([hostWith(over)])['host/vc1/esx']).map((p) => `${p.rule} ${p.severity}: ${p.message}`);
+
+  test('health: overallStatus alone, quiet when a hardware element of that colour or worse explains it', () => {
+    const disk = (status) => [{ type: 'storage', name: 'Disk 3', status, reading: null, unit: null }];
+    assert.deepEqual(ruleProblems({ overallStatus: 'yellow' }), ['health warning: overall status yellow']);
+    assert.deepEqual(ruleProblems({ overallStatus: 'red', hardware: disk('red') }), ['hardware critical: Disk 3: red']);
+    assert.deepEqual(ruleProblems({ overallStatus: 'red', hardware: disk('yellow') }), ['health critical: overall status red', 'hardware warning: Disk 3: yellow']);
+    assert.deepEqual(ruleProblems({ overallStatus: 'green', hardware: disk('red') }), ['hardware critical: Disk 3: red']);
+  });
+
+  test('gpu rules: temperature above 85 warns by default, naming the GPU (alike cards numbered); utilization and memory are off', () => {
+    const g = (temperatureC, utilizationPercent = 99, memUsedPercent = 99) => ({ name: 'NVIDIA A40', vendor: 'NVIDIA', memoryMB: 46080, temperatureC, utilizationPercent, memUsedPercent });
+    assert.deepEqual(ruleProblems({ gpus: [g(60), g(86)] }), ['gpu-temperature warning: NVIDIA A40 #2 temperature 86°C > 85°C']);
+    assert.deepEqual(ruleProblems({ gpus: [g(85), g(null, null, null)] }), [], 'at the level is not above it; no figures, no problem');
+  });
+
+  test('Hardware cell: counts of red and yellow, ok, unknown, or a dash when the host reports nothing', () => {
+    const el = (status) => ({ type: 'sensor', name: 'x', status, reading: 1, unit: 'W' });
+    assert.equal(hardwareCell({ hardware: [el('red'), el('yellow'), el('red'), el('green')] }), '2 red, 1 yellow');
+    assert.equal(hardwareCell({ hardware: [el('green'), el('unknown')] }), 'ok');
+    assert.equal(hardwareCell({ hardware: [el('unknown'), el('unknown')] }), 'unknown', 'no colour at all is not ok');
+    assert.equal(hardwareCell({ hardware: [] }), '–');
+    assert.equal(hardwareCell({}), '–', 'a state written before hardware was read');
+  });
+
+  test('numbers: sensor readings by family with a {sensor} label; GPUs carry the gpu-* levels and distinct labels', () => {
+    const settings = Object.fromEntries(rulesFor('host').map((d) => [d.name, resolveRule(d)]));
+    const n = hostNumbers({ gpus: [{ name: 'NVIDIA A40', temperatureC: 50, utilizationPercent: 1, memUsedPercent: 2 }, { name: 'NVIDIA A40', temperatureC: 51, utilizationPercent: 3, memUsedPercent: 4 }], hardware: hostHardware(hsr) }, settings);
+    const sensors = n.filter((x) => x.name.startsWith('sensor_'));
+    assert.deepEqual(sensors.map((x) => [x.name, x.labels.sensor, x.key, x.value, x.unit]), [
+      ['sensor_temperature_celsius', 'CPU1 Temp', 'sensor_cpu1_temp', 88.5, 'C'],
+      ['sensor_temperature_celsius', 'Exhaust', 'sensor_exhaust', 45, 'C'],
+      ['sensor_fan_rpm', 'Fan 2', 'sensor_fan_2', 7800, ''],
+      ['sensor_voltage_volts', 'PSU1 Input', 'sensor_psu1_input', 1.15, ''],
+      ['sensor_power_watts', 'No state', 'sensor_no_state', 5, ''],
+    ], 'CFM has no family; storage and discrete sensors have no reading');
+    const temps = n.filter((x) => x.name === 'gpu_temperature_celsius');
+    assert.deepEqual(temps.map((x) => [x.labels.gpu, x.value, x.warning]), [['NVIDIA A40', 50, { op: 'above', value: 85 }], ['NVIDIA A40 #2', 51, { op: 'above', value: 85 }]]);
+    assert.equal(n.find((x) => x.name === 'gpu_utilization_percent').warning, null, 'gpu-utilization is off by default');
+    const fans = hostNumbers({ hardware: [1, 2].map(() => ({ type: 'sensor', name: 'Fan 1', status: 'green', reading: 5000, unit: 'RPM' })) }, settings).filter((x) => x.name === 'sensor_fan_rpm');
+    assert.deepEqual(fans.map((x) => [x.labels.sensor, x.key]), [['Fan 1', 'sensor_fan_1'], ['Fan 1 #2', 'sensor_fan_1_2']], 'alike sensors never share a series');
   });
 });
 
@@ -278,6 +425,25 @@ describe('vcenters: config section', () => {
         return true;
       },
     );
+  });
+  test('host hardware and gpu rules in thresholds: on/off, levels, per vCenter; a single nested gpu rule is not one', () => {
+    const cfg = parse('thresholds:\n  host: { hardware: on, gpu-temperature: { warning: { above: 80 }, critical: { above: 95 }, recovery-margin: 3 }, gpu-utilization: { above: 98, severity: warning }, gpu-memory: on }\nvcenters:\n  - name: vc1\n    url: https://vc\n    username: u\n    password: p\n    thresholds:\n      host: { hardware: off }\n');
+    const t = cfg.thresholds.host;
+    assert.deepEqual([t['gpu-temperature'].warning, t['gpu-temperature'].critical, t['gpu-temperature'].recoveryMargin], [{ op: 'above', value: 80 }, { op: 'above', value: 95 }, 3]);
+    assert.deepEqual([t['gpu-utilization'].warning, t['gpu-utilization'].critical], [{ op: 'above', value: 98 }, null]);
+    assert.equal(cfg.vcenters[0].thresholds.host.hardware.enabled, false);
+    assert.throws(() => parse('thresholds:\n  host: { gpu: { temperature: { warning: 85 } } }\n'), /unknown rule "gpu" for host; known rules: .*gpu-temperature, gpu-utilization, gpu-memory/);
+    assert.throws(() => parse('thresholds:\n  host: { hardware: { above: 3 } }\n'), /thresholds\.host\.hardware\.above: unknown key/);
+  });
+  test('the sample config states the built-in defaults of every host rule', () => {
+    const sample = new URL('../../monitor.config.yaml', import.meta.url).pathname;
+    const cfg = parseConfig(readFileSync(sample, 'utf8'), sample, { env: {} });
+    for (const def of rulesFor('host').filter((d) => d.name !== 'reachable')) {
+      assert.ok(cfg.thresholds.host[def.name], `${def.name} is in the sample`);
+      const { enabled, warning, critical } = resolveRule(def, cfg.thresholds.host[def.name]);
+      const built = resolveRule(def);
+      assert.deepEqual({ enabled, warning, critical }, { enabled: built.enabled, warning: built.warning, critical: built.critical }, def.name);
+    }
   });
   test('top-level thresholds accept the vSphere rules by name', () => {
     const cfg = parse('thresholds:\n  host: { cpu: { above: 80 }, memory: { above: 90 }, power: on }\n  vm: { cpu: { above: 80 }, disk-free: { below: 10 } }\n  datastore: { free: { below: 10 } }\n  vcenter: { reachable: { failures-before-alert: 2 } }\n');

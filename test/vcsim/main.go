@@ -9,7 +9,11 @@
 //	vcsim -hosts 20 -vms 500 [-http] [-page-size 100] [-listen 127.0.0.1:0] [-user U -pass P]
 //
 // When ready it prints one JSON line: {"url":…,"control":…,"caFile":…}. Control: POST JSON to
-// <control> (or write the same JSON, one object per line, to stdin): see handleOp for the ops.
+// <control> (or write the same JSON, one object per line, to stdin): see handleOp for the ops, e.g.
+//
+//	{"op":"host-health","host":"DC0_C0_H0","storage":[{"name":"Disk 3","status":"Red","summary":"Predictive failure"}],
+//	 "sensors":[{"name":"CPU1 Temp","status":"yellow","reading":8800,"modifier":-2,"units":"Degrees C","type":"temperature"}]}
+//	{"op":"gpu-perf","host":"DC0_C0_H1","gpu":1,"temperature":91,"util":9720,"memUsage":9650}
 package main
 
 import (
@@ -373,6 +377,66 @@ type op struct {
 	Mode      string  `json:"mode,omitempty"`
 	Method    string  `json:"method,omitempty"`
 	DelayMs   int64   `json:"delayMs,omitempty"`
+	// host-health: the host's runtime.healthSystemRuntime, replaced as a whole (none given: nil)
+	Storage []hwElem `json:"storage,omitempty"`
+	Sensors []sensor `json:"sensors,omitempty"`
+	Memory  []hwElem `json:"memory,omitempty"`
+	CPU     []hwElem `json:"cpu,omitempty"`
+	// gpu-perf: pin the gpu.* samples of the host's GPU number Gpu (0-based)
+	Gpu         int    `json:"gpu,omitempty"`
+	Util        *int64 `json:"util,omitempty"`     // hundredths of a percent, as vCenter sends it
+	MemUsage    *int64 `json:"memUsage,omitempty"` // hundredths of a percent
+	Temperature *int64 `json:"temperature,omitempty"`
+}
+
+// A hardware element as a test describes it: status is the ElementDescription key (Green, red …).
+type hwElem struct {
+	Name    string `json:"name"`
+	Status  string `json:"status"`
+	Label   string `json:"label,omitempty"`
+	Summary string `json:"summary,omitempty"`
+}
+
+type sensor struct {
+	Name     string `json:"name"`
+	Status   string `json:"status"`
+	Summary  string `json:"summary,omitempty"`
+	Reading  int64  `json:"reading"`
+	Modifier int32  `json:"modifier"`
+	Units    string `json:"units"`
+	Type     string `json:"type"`
+}
+
+func describe(status, label, summary string) *types.ElementDescription {
+	if label == "" {
+		label = status
+	}
+	if summary == "" {
+		summary = status
+	}
+	return &types.ElementDescription{Key: status, Description: types.Description{Label: label, Summary: summary}}
+}
+
+func healthOf(o op) *types.HealthSystemRuntime {
+	if o.Storage == nil && o.Sensors == nil && o.Memory == nil && o.CPU == nil {
+		return nil
+	}
+	elems := func(in []hwElem) []types.BaseHostHardwareElementInfo {
+		var out []types.BaseHostHardwareElementInfo
+		for _, e := range in {
+			out = append(out, &types.HostHardwareElementInfo{Name: e.Name, Status: describe(e.Status, e.Label, e.Summary)})
+		}
+		return out
+	}
+	hw := &types.HostHardwareStatusInfo{MemoryStatusInfo: elems(o.Memory), CpuStatusInfo: elems(o.CPU)}
+	for _, e := range o.Storage {
+		hw.StorageStatusInfo = append(hw.StorageStatusInfo, types.HostStorageElementInfo{HostHardwareElementInfo: types.HostHardwareElementInfo{Name: e.Name, Status: describe(e.Status, e.Label, e.Summary)}})
+	}
+	sys := &types.HostSystemHealthInfo{}
+	for _, s := range o.Sensors {
+		sys.NumericSensorInfo = append(sys.NumericSensorInfo, types.HostNumericSensorInfo{Name: s.Name, HealthState: describe(s.Status, "", s.Summary), CurrentReading: s.Reading, UnitModifier: s.Modifier, BaseUnits: s.Units, SensorType: s.Type})
+	}
+	return &types.HealthSystemRuntime{SystemHealthInfo: sys, HardwareStatusInfo: hw}
 }
 
 func find(kind, name string) mo.Entity {
@@ -453,6 +517,37 @@ func handleOp(o op) (interface{}, error) {
 				h.Runtime.InMaintenanceMode = o.State == "true"
 			}
 		})
+		return map[string]bool{"ok": true}, nil
+	case "host-health":
+		e := find("HostSystem", o.Host)
+		if e == nil {
+			return nil, fmt.Errorf("no host %q", o.Host)
+		}
+		h := e.(*simulator.HostSystem)
+		simulator.Map.WithLock(h, func() { h.Runtime.HealthSystemRuntime = healthOf(o) })
+		return map[string]bool{"ok": true}, nil
+	case "gpu-perf":
+		e := find("HostSystem", o.Host)
+		if e == nil {
+			return nil, fmt.Errorf("no host %q", o.Host)
+		}
+		ref := e.(*simulator.HostSystem).Self.Value
+		perfMu.Lock()
+		defer perfMu.Unlock()
+		hp := perfData[ref]
+		if hp == nil || o.Gpu < 0 || o.Gpu >= len(hp.gpus) {
+			return nil, fmt.Errorf("host %q has no GPU %d with gpu.* counters", o.Host, o.Gpu)
+		}
+		g := &hp.gpus[o.Gpu]
+		if o.Util != nil {
+			g.util = *o.Util
+		}
+		if o.MemUsage != nil {
+			g.memUsage = *o.MemUsage
+		}
+		if o.Temperature != nil {
+			g.temperature = *o.Temperature
+		}
 		return map[string]bool{"ok": true}, nil
 	case "vm-cpu", "vm-disk", "vm-power", "vm-remove":
 		e := find("VirtualMachine", o.VM)

@@ -68,6 +68,19 @@ function gpuCell(m: Partial<HostMetrics>): string {
     .join(', ');
 }
 
+/**
+ * "2 red, 1 yellow"; "ok" when the rest is green (or unknown beside green); "unknown" when no element
+ * has a colour (no CIM provider); "–" when the host reports none.
+ */
+export function hardwareCell(m: Partial<HostMetrics>): string {
+  const hw = m.hardware ?? [];
+  if (!hw.length) return DASH;
+  const red = hw.filter((e) => e.status === 'red').length;
+  const yellow = hw.filter((e) => e.status === 'yellow').length;
+  const bad = [red ? `${red} red` : null, yellow ? `${yellow} yellow` : null].filter(Boolean).join(', ');
+  return bad || (hw.some((e) => e.status === 'green') ? 'ok' : 'unknown');
+}
+
 // priority: which columns stay longest on a narrow terminal (see Column in ../types.ts)
 export const hostColumns: Column[] = [
   { header: 'Power', value: (d) => hostPower(host(d)), priority: 80 },
@@ -83,15 +96,8 @@ export const hostColumns: Column[] = [
       return n && (n.rxKBps !== null || n.txKBps !== null) ? `${fmtRate(n.rxKBps)} / ${fmtRate(n.txKBps)}` : DASH;
     },
   },
-  {
-    header: 'Health',
-    priority: 60,
-    wrap: 'items',
-    value: (d) => {
-      const m = host(d);
-      return [m.overallStatus, m.health?.storage && m.health.storage !== 'green' ? `storage ${m.health.storage}` : null].filter(Boolean).join(', ') || DASH;
-    },
-  },
+  { header: 'Health', value: (d) => host(d).overallStatus ?? DASH, priority: 60 },
+  { header: 'Hardware', value: (d) => hardwareCell(host(d)), priority: 62, wrap: 'items', short: { header: 'HW' } },
   { header: 'Uptime', value: (d) => fmtUptime(host(d).uptimeSeconds), priority: 20, short: { header: 'Up' } },
 ];
 

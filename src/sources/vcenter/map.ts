@@ -4,7 +4,7 @@
 // arrays of one element as a bare object, empty arrays as an object with only `attributes`, and the
 // type attribute under whatever prefix the server chose (xsi:type, XMLSchema-instance:type).
 import type { Reading } from '../../core/types.js';
-import type { DatastoreMetrics, GpuMetrics, GuestDisk, HostMetrics, VcenterMetrics, VmMetrics } from './metrics.js';
+import type { DatastoreMetrics, GpuMetrics, GuestDisk, HardwareElement, HostMetrics, VcenterMetrics, VmMetrics } from './metrics.js';
 
 // ------------------------------------------------------------------------------------------------
 // value normalisation
@@ -254,6 +254,92 @@ export function hostHealth(hsr: Raw): HostMetrics['health'] {
   return { overall: worstColour([...sensors, ...mem, ...cpu, ...storage]), storage: worstColour(storage) };
 }
 
+/** vCenter's colour words, any case, as the four statuses simplemon keeps. */
+function statusOf(desc: Raw): string {
+  const k = (statusKey(desc) ?? '').toLowerCase();
+  return k === 'green' || k === 'yellow' || k === 'red' ? k : 'unknown';
+}
+
+/** Device text, trimmed and bounded (a sensor name is for a status line, not a megabyte of state). */
+function boundedText(v: Raw, max: number): string | null {
+  const s = toStr(v)?.trim();
+  return s ? (s.length > max ? `${s.slice(0, max - 1)}…` : s) : null;
+}
+
+// Sensors' baseUnits (CIM names) → the short unit kept; anything else is kept as sent.
+const SENSOR_UNITS: Record<string, string> = {
+  'degrees c': '°C', 'degrees f': '°F', 'degrees k': 'K', volts: 'V', amps: 'A', watts: 'W', rpm: 'RPM', hertz: 'Hz', percent: '%', percentage: '%',
+};
+
+// Summaries that only restate the colour add nothing to "Disk 3: red"
+const BOILERPLATE = /^(green|yellow|red|gr[ae]y|unknown)$|operating under (normal|warning|critical) conditions|functioning as expected|^sensor is (normal|unknown)/i;
+
+function detailOf(desc: Raw): string | undefined {
+  if (!isObj(desc)) return undefined;
+  for (const v of [desc.summary, desc.label]) {
+    const s = boundedText(v, 160);
+    if (s && !BOILERPLATE.test(s)) return s;
+  }
+  return undefined;
+}
+
+/** currentReading × 10^unitModifier, in °C for temperatures; and the unit kept. */
+function sensorReading(raw: number | null, modifier: number | null, baseUnits: string | null): { reading: number | null; unit: string | null } {
+  const unit = baseUnits ? SENSOR_UNITS[baseUnits.toLowerCase()] ?? baseUnits.slice(0, 16) : null;
+  if (raw === null) return { reading: null, unit };
+  const m = modifier !== null && Number.isInteger(modifier) && Math.abs(modifier) <= 12 ? modifier : 0;
+  // divide for negative modifiers: 115 / 100 is 1.15, 115 × 0.01 is 1.1500000000000001
+  const r = m < 0 ? raw / 10 ** -m : raw * 10 ** m;
+  if (unit === '°F') return { reading: round1(((r - 32) * 5) / 9), unit: '°C' };
+  if (unit === 'K') return { reading: round1(r - 273.15), unit: '°C' };
+  return { reading: r, unit };
+}
+
+/**
+ * The hardware elements worth keeping (see HardwareElement): storage elements always, numeric sensors
+ * with a unit, and anything yellow or red. Bare one-element arrays, missing parts and a host that
+ * reports no healthSystemRuntime at all (standalone ESXi without CIM providers) give fewer or none.
+ */
+export function hostHardware(hsr: Raw): HardwareElement[] {
+  if (!isObj(hsr)) return [];
+  const sys = isObj(hsr.systemHealthInfo) ? hsr.systemHealthInfo : {};
+  const hw = isObj(hsr.hardwareStatusInfo) ? hsr.hardwareStatusInfo : {};
+  const out: HardwareElement[] = [];
+  const bad = (status: string) => status === 'red' || status === 'yellow';
+  for (const e of toArray<Record<string, Raw>>(hw.storageStatusInfo)) {
+    if (!isObj(e)) continue;
+    const status = statusOf(e.status);
+    const el: HardwareElement = { type: 'storage', name: boundedText(e.name, 120) ?? 'storage element', status, reading: null, unit: null };
+    const summary = bad(status) ? detailOf(e.status) : undefined;
+    if (summary) el.summary = summary;
+    out.push(el);
+  }
+  for (const s of toArray<Record<string, Raw>>(sys.numericSensorInfo)) {
+    if (!isObj(s)) continue;
+    const status = statusOf(s.healthState);
+    const { reading, unit } = sensorReading(toNum(s.currentReading), toNum(s.unitModifier), boundedText(s.baseUnits, 32));
+    if (!unit && !bad(status)) continue;
+    const el: HardwareElement = { type: 'sensor', name: boundedText(s.name, 120) ?? 'sensor', status, reading: unit ? reading : null, unit };
+    const sensorType = boundedText(s.sensorType, 32);
+    if (sensorType) el.sensorType = sensorType;
+    const summary = bad(status) ? detailOf(s.healthState) : undefined;
+    if (summary) el.summary = summary;
+    out.push(el);
+  }
+  for (const [type, list] of [['memory', hw.memoryStatusInfo], ['cpu', hw.cpuStatusInfo]] as const) {
+    for (const e of toArray<Record<string, Raw>>(list)) {
+      if (!isObj(e)) continue;
+      const status = statusOf(e.status);
+      if (!bad(status)) continue;
+      const el: HardwareElement = { type, name: boundedText(e.name, 120) ?? type, status, reading: null, unit: null };
+      const summary = detailOf(e.status);
+      if (summary) el.summary = summary;
+      out.push(el);
+    }
+  }
+  return out;
+}
+
 const GPU_VENDORS: Record<number, string> = { 0x10de: 'NVIDIA', 0x1002: 'AMD', 0x8086: 'Intel' };
 
 interface GpuInventory extends GpuMetrics {
@@ -349,6 +435,7 @@ export function hostMetrics(ps: PropertySet, mc: Pick<MapContext, 'vcenter' | 'p
     gpus: applyGpuPerf(hostGpus(p['config.graphicsInfo'], p['hardware.pciDevice']), perf, mc.gpuNote ?? mc.perfNote),
     network: { rxKBps: one('net.received.average'), txKBps: one('net.transmitted.average'), droppedRx: one('net.droppedRx.summation'), droppedTx: one('net.droppedTx.summation') },
     health: hostHealth(p['runtime.healthSystemRuntime']),
+    hardware: hostHardware(p['runtime.healthSystemRuntime']),
   };
 }
 

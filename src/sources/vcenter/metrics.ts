@@ -30,6 +30,28 @@ export interface HostNetworkMetrics {
 /** 'green' | 'yellow' | 'red' | 'gray' | 'unknown', lower-cased from vCenter. */
 export type HealthColor = string;
 
+/**
+ * One element of the host's hardware health (runtime.healthSystemRuntime). Kept: every storage element
+ * (disks, controllers, volumes), every numeric sensor with a unit (temperature, fan, voltage, power,
+ * current), and whatever else is yellow or red (discrete sensors, memory, CPU) — green unit-less
+ * readings say nothing and would only grow the state.
+ */
+export interface HardwareElement {
+  /** storage (storageStatusInfo), sensor (numericSensorInfo), memory / cpu (memory/cpuStatusInfo) */
+  type: 'storage' | 'sensor' | 'memory' | 'cpu';
+  name: string;
+  /** green | yellow | red | unknown */
+  status: string;
+  /** currentReading × 10^unitModifier (temperatures in °C); null for storage, memory, CPU */
+  reading: number | null;
+  /** °C, RPM, V, A, W, %, Hz …; null when the element has no unit */
+  unit: string | null;
+  /** sensorType (temperature, fan, voltage, power …); sensors only */
+  sensorType?: string;
+  /** The element's own words for a yellow or red status (status summary or label), when they say more than the colour. */
+  summary?: string;
+}
+
 export interface HostMetrics {
   vcenter: string;
   /** poweredOn | poweredOff | standBy | unknown */
@@ -52,6 +74,8 @@ export interface HostMetrics {
   network: HostNetworkMetrics;
   /** From runtime.healthSystemRuntime; null where the host does not report it. */
   health: { overall: HealthColor | null; storage: HealthColor | null };
+  /** The elements of runtime.healthSystemRuntime (see HardwareElement); [] when the host reports none. */
+  hardware: HardwareElement[];
 }
 
 export interface GuestDisk {
@@ -84,4 +108,21 @@ export interface DatastoreMetrics {
   freeBytes: number | null;
   freePercent: number | null;
   accessible: boolean | null;
+}
+
+/**
+ * Names that tell alike things apart: "NVIDIA A40", "NVIDIA A40 #2"; "Fan 1", "Fan 1 #2". Problems,
+ * numbers and their labels use them, so two identical GPUs or sensors never share a series.
+ */
+export function distinctNames(names: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name} #${n}`;
+  });
+}
+
+export function gpuNames(gpus: ReadonlyArray<Pick<GpuMetrics, 'name'>>): string[] {
+  return distinctNames(gpus.map((g) => g.name));
 }

@@ -2,8 +2,8 @@
 // off / standby / not connected, host CPU > 80 %, host memory > 90 %, VM CPU > 80 %, any guest disk
 // < 10 % free, datastore < 10 % free — all critical. vCenter reachability is the generic `reachable`
 // rule (critical for kind vcenter). PURE.
-import type { DatastoreMetrics, HostMetrics, VmMetrics } from './metrics.js';
-import { kindRules, type Observation, type RuleDef } from '../../core/rule.js';
+import { gpuNames, type DatastoreMetrics, type HardwareElement, type HostMetrics, type VmMetrics } from './metrics.js';
+import { kindRules, type Measurement, type Observation, type RuleDef } from '../../core/rule.js';
 import type { RuleSeverity } from '../../core/types.js';
 
 /** Health colours as severities: red is critical, yellow a warning; gray/unknown say nothing. */
@@ -15,6 +15,41 @@ function colour(c: string | null | undefined): RuleSeverity {
 
 function rankOf(c: string | null | undefined): number {
   return c === 'red' ? 2 : c === 'yellow' ? 1 : 0;
+}
+
+type Gpu = HostMetrics['gpus'][number];
+
+function gpuMeasures(m: HostMetrics, what: string, value: (g: Gpu) => number | null, unit: string): Measurement[] {
+  const gpus = m.gpus ?? [];
+  const names = gpuNames(gpus);
+  return gpus.map((g, i) => ({ label: `${names[i]} ${what}`, value: value(g), unit }));
+}
+
+/** "97°C", "7800 RPM", "12.1 V" */
+export function formatReading(reading: number | null, unit: string | null): string | null {
+  if (reading === null) return null;
+  // two decimals at most: voltages need them (1.15 V), and 88.456 °C does not need three
+  const n = String(Math.round(reading * 100) / 100);
+  return unit ? (unit === '°C' || unit === '%' ? `${n}${unit}` : `${n} ${unit}`) : n;
+}
+
+const MAX_NAMED = 5;
+
+/**
+ * red → critical, yellow → warning; green and unknown say nothing (an absent PSU or an unread sensor
+ * is "unknown" on most servers). Message: "Disk 3 on controller 0: red — Predictive failure; …",
+ * red elements first, at most five named, then "and N more".
+ */
+export function hardwareObservation(elements: HardwareElement[]): Observation {
+  const bad = elements.filter((e) => e.status === 'red' || e.status === 'yellow');
+  if (!bad.length) return { state: 'ok', message: null };
+  bad.sort((a, b) => rankOf(b.status) - rankOf(a.status));
+  const named = bad.slice(0, MAX_NAMED).map((e) => {
+    const detail = [e.summary, formatReading(e.reading, e.unit)].filter(Boolean).join(', ');
+    return `${e.name}: ${e.status}${detail ? ` — ${detail}` : ''}`;
+  });
+  if (bad.length > MAX_NAMED) named.push(`and ${bad.length - MAX_NAMED} more`);
+  return { state: bad.some((e) => e.status === 'red') ? 'critical' : 'warning', message: named.join('; ') };
 }
 
 const hostRules: RuleDef<HostMetrics>[] = [
@@ -45,32 +80,53 @@ const hostRules: RuleDef<HostMetrics>[] = [
     measure: (m) => [{ label: 'memory', value: m.memPercent, unit: '%' }],
   },
   {
-    // Added beyond the old system: vCenter's own verdict and the hardware sensors. Red is critical,
-    // yellow a warning — the colours vCenter itself shows.
+    // Added beyond the old system: vCenter's own verdict. Red is critical, yellow a warning — the
+    // colours vCenter itself shows. A hardware element of that colour or worse already explains it
+    // (the `hardware` rule names it), so one failing disk is one problem, not two.
     name: 'health',
     kind: 'host',
-    description: 'overallStatus or hardware health (runtime.healthSystemRuntime) red (critical) or yellow (warning)',
+    description: 'overallStatus red (critical) or yellow (warning), unless a hardware element (the hardware rule) explains it',
     defaults: { enabled: true },
     check: (m): Observation => {
-      const hw = m.health?.overall ?? null;
-      const storage = m.health?.storage ?? null;
-      // hardware health is the worst of all sensors, storage included: name it only when something
-      // besides storage makes it worse, so that one degraded disk is not reported twice
-      const parts: Array<[string, string | null]> = [
-        ['overall status', m.overallStatus],
-        ['hardware health', rankOf(hw) > rankOf(storage) ? hw : null],
-        ['storage health', storage],
-      ];
-      let state: RuleSeverity = 'ok';
-      const msgs: string[] = [];
-      for (const [label, c] of parts) {
-        const s = colour(c);
-        if (s === 'ok') continue;
-        if (s === 'critical' || state === 'ok') state = s;
-        msgs.push(`${label} ${c}`);
-      }
-      return { state, message: msgs.length ? msgs.join('; ') : null };
+      const s = colour(m.overallStatus);
+      if (s === 'ok') return { state: 'ok', message: null };
+      const worstElement = Math.max(0, ...(m.hardware ?? []).map((e) => rankOf(e.status)));
+      if (worstElement >= rankOf(m.overallStatus)) return { state: 'ok', message: null };
+      return { state: s, message: `overall status ${m.overallStatus}` };
     },
+  },
+  {
+    // Issue 11: the physical server's disk state. Every yellow or red storage element, sensor, DIMM
+    // or CPU is named in the problem, red first, with the element's own words where it has them.
+    name: 'hardware',
+    kind: 'host',
+    description: 'a disk, controller, volume, sensor, memory or CPU element (runtime.healthSystemRuntime) red (critical) or yellow (warning), named in the problem',
+    defaults: { enabled: true },
+    check: (m): Observation => hardwareObservation(m.hardware ?? []),
+  },
+  {
+    // GPU figures from the gpu.* counters. Three threshold rules rather than one `gpu` rule with
+    // nested levels: each gets the common threshold syntax, recovery-margin and failures-before-alert,
+    // its own state and message, and its levels reach the numbers (perfdata, OpenMetrics) as-is.
+    name: 'gpu-temperature',
+    kind: 'host',
+    description: 'temperature of any GPU in °C (gpu.temperature counter), naming the GPU',
+    defaults: { enabled: true, warning: { op: 'above', value: 85 }, critical: null },
+    measure: (m) => gpuMeasures(m, 'temperature', (g) => g.temperatureC, '°C'),
+  },
+  {
+    name: 'gpu-utilization',
+    kind: 'host',
+    description: 'utilization of any GPU in percent (gpu.utilization counter); off by default',
+    defaults: { enabled: false, warning: { op: 'above', value: 95 }, critical: null },
+    measure: (m) => gpuMeasures(m, 'utilization', (g) => g.utilizationPercent, '%'),
+  },
+  {
+    name: 'gpu-memory',
+    kind: 'host',
+    description: 'memory used of any GPU in percent (gpu.mem.usage counter); off by default',
+    defaults: { enabled: false, warning: { op: 'above', value: 95 }, critical: null },
+    measure: (m) => gpuMeasures(m, 'memory', (g) => g.memUsedPercent, '%'),
   },
 ];
 

@@ -213,7 +213,31 @@ func main() {
 			}
 			net = map[string]interface{}{"rxKBps": get("net.received.average"), "txKBps": get("net.transmitted.average"), "droppedRx": get("net.droppedRx.summation"), "droppedTx": get("net.droppedTx.summation")}
 		}
+		// hardware health as govmomi reads it: every storage element, and the numeric sensors with a
+		// unit (reading × 10^modifier), status keys lower-cased — the raw facts simplemon's mapping keeps
+		storage := []map[string]interface{}{}
+		sensors := []map[string]interface{}{}
+		if hsr := h.Runtime.HealthSystemRuntime; hsr != nil {
+			if hsr.HardwareStatusInfo != nil {
+				for _, e := range hsr.HardwareStatusInfo.StorageStatusInfo {
+					storage = append(storage, map[string]interface{}{"name": e.Name, "status": strings.ToLower(e.Status.GetElementDescription().Key)})
+				}
+			}
+			if hsr.SystemHealthInfo != nil {
+				for _, s := range hsr.SystemHealthInfo.NumericSensorInfo {
+					if s.BaseUnits == "" {
+						continue
+					}
+					status := "unknown"
+					if s.HealthState != nil {
+						status = strings.ToLower(s.HealthState.GetElementDescription().Key)
+					}
+					sensors = append(sensors, map[string]interface{}{"name": s.Name, "status": status, "reading": float64(s.CurrentReading) * math.Pow(10, float64(s.UnitModifier)), "baseUnits": s.BaseUnits})
+				}
+			}
+		}
 		outHosts[h.Name] = map[string]interface{}{
+			"storage": storage, "sensors": sensors,
 			"powerState": h.Runtime.PowerState, "connectionState": h.Runtime.ConnectionState, "inMaintenance": h.Runtime.InMaintenanceMode,
 			"overallStatus": h.OverallStatus, "cpuUsageMhz": h.Summary.QuickStats.OverallCpuUsage, "cpuCapacityMhz": capMhz,
 			"cpuPercent": pct(float64(h.Summary.QuickStats.OverallCpuUsage), capMhz), "memUsageMB": h.Summary.QuickStats.OverallMemoryUsage,
