@@ -27,7 +27,7 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
   program
     .command('poll')
     .description('poll devices, evaluate, save state and send alerts — the cron entry; quiet unless something changed')
-    .argument('[what...]', 'printers, hosts, vms, datastores (default: everything configured)')
+    .argument('[what...]', 'kinds to poll, singular or plural: vcenters, hosts, vms, datastores, printers, services (default: everything configured)')
     .option('-v, --verbose', 'print every device and timings')
     .option('--metrics-file <file>', 'also write the state as OpenMetrics text for node_exporter (atomically, 0644)')
     .option('--html <file>', 'also write the status page (self-contained HTML, atomically, 0644)')
@@ -38,7 +38,7 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
   program
     .command('status')
     .description('show the saved state as tables (or JSON)')
-    .argument('[kind]', 'printers, hosts, vms, datastores, vcenters')
+    .argument('[kind]', 'only this kind, singular or plural: vcenters, hosts, vms, datastores, printers, services')
     .option('-p, --problems', 'only devices that are not ok')
     .option('-r, --refresh', 'poll first')
     .option('--json', 'machine-readable output (see README: JSON contract)')

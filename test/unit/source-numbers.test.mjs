@@ -81,3 +81,9 @@ test('every kind of every source declares its rules (reachable first), a title, 
     assert.ok(Array.isArray(k.numbers({ id: `${k.kind}/x`, kind: k.kind, metrics: {} }, settings(k.kind))));
   }
 });
+
+test('the help of poll and status names every kind the sources declare (it is static text, so a new source must be added there)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const main = readFileSync(new URL('../../src/cli/main.ts', import.meta.url), 'utf8');
+  for (const k of KIND_SPECS) assert.ok(main.includes(k.words[0]), `${k.words[0]} in src/cli/main.ts help`);
+});
