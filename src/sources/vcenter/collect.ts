@@ -14,7 +14,7 @@ import type { CollectResult } from '../types.js';
 import { readInventory } from './inventory.js';
 import { blockedReadings, goneDevices, hostIsDown, mapInventory, toStr, vcenterReading } from './map.js';
 import { queryHostPerf } from './perf.js';
-import { VimSession, type Mor, type VcenterMemory } from '../../protocols/soap/session.js';
+import { VimSession, type Mor, type SessionOptions, type VcenterMemory } from '../../protocols/soap/session.js';
 
 export const VCENTER_TARGETS = ['hosts', 'vms', 'datastores'] as const;
 
@@ -36,7 +36,7 @@ export async function collectVcenter(
   vc: VcenterConfig,
   memory: VcenterMemory,
   targets: Set<string>,
-  opts: { log?: (line: string) => void; now?: () => number } = {},
+  opts: SessionOptions = {},
 ): Promise<VcenterPollResult> {
   const t0 = performance.now();
   const target = new URL(vc.url).host;
