@@ -2,7 +2,8 @@
 // enough SMTP (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT; no TLS, no AUTH) and misbehaves on
 // request. `ctl.mode`:
 //
-//   ok              a normal server; `ctl.holdMessage = n` never answers the end of the n-th message
+//   ok              a normal server; `ctl.holdMessage = n` never answers the end of the n-th message;
+//                   `ctl.dataDelayMs` answers the end of each message that much later (a slow server)
 //   silent          accepts the connection and never says a word
 //   trickle         every reply after the greeting sent one byte every `ctl.trickleMs`
 //   close-mid-data  after DATA, closes the connection as soon as message bytes arrive
@@ -15,7 +16,7 @@ import net from 'node:net';
 export async function startRawSmtp() {
   const sockets = new Set();
   const timers = new Set();
-  const ctl = { mode: 'ok', trickleMs: 250, holdMessage: 0, received: [], connections: 0, messages: 0, port: 0 };
+  const ctl = { mode: 'ok', trickleMs: 250, holdMessage: 0, dataDelayMs: 0, received: [], connections: 0, messages: 0, port: 0 };
 
   const onConnection = (sock) => {
     sockets.add(sock);
@@ -73,8 +74,18 @@ export async function startRawSmtp() {
           }
           if (ctl.holdMessage === n) continue; // never answered
           const head = raw.split('\r\n\r\n')[0];
-          ctl.received.push({ raw, messageId: /^Message-ID:\s*(.+)$/im.exec(head)?.[1].trim(), subject: /^Subject:\s*(.+)$/im.exec(head)?.[1].trim() });
-          reply(`250 2.0.0 queued as ${n}`);
+          const accept = () => {
+            ctl.received.push({ raw, messageId: /^Message-ID:\s*(.+)$/im.exec(head)?.[1].trim(), subject: /^Subject:\s*(.+)$/im.exec(head)?.[1].trim() });
+            reply(`250 2.0.0 queued as ${n}`);
+          };
+          if (!ctl.dataDelayMs) accept();
+          else {
+            const t = setTimeout(() => {
+              timers.delete(t);
+              if (!sock.destroyed) accept();
+            }, ctl.dataDelayMs);
+            timers.add(t);
+          }
           continue;
         }
         const eol = buf.indexOf('\r\n');
