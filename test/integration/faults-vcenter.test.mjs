@@ -41,7 +41,7 @@ async function pollMisbehaving(method, kind, opts = {}, over = {}) {
   fake.behave();
   const memory = {};
   const vc = vcConfig(sim, { url: fake.url, caFile: null, timeoutMs: TIMEOUT_MS, ...over });
-  const good = await collectVcenter(vc, memory, ALL);
+  const good = await collectVcenter({ ...vc, timeoutMs: 30_000 }, memory, ALL);
   assert.equal(good.readings[0].reachable, true, good.readings[0].error);
   let devices = evaluate({ now: new Date(), readings: good.readings, previous: {}, rulesOf }).devices;
   await sim.resetStats();

@@ -55,6 +55,8 @@ export interface VcenterMemory {
   cookie?: string | null;
   /** Device ids seen on the last good poll, so that a failed poll can report them as blocked. */
   devices?: string[];
+  /** The id of each object (moref → id) at the last good poll: ids stay with their objects (map.ts). */
+  ids?: Record<string, string>;
 }
 
 /** The service content is re-read at most this often (version changes on upgrade; morefs never do). */
@@ -294,7 +296,6 @@ export class VimSession {
   }
 
   async open(): Promise<void> {
-    this.startBudget();
     const vc = this.vc;
     const secure = vc.url.startsWith('https:');
     if (secure) {
@@ -317,6 +318,9 @@ export class VimSession {
     const soap = await loadSoap();
     this.client = await soap.createClientAsync(WSDL, { endpoint: vc.url, disableCache: false, returnFault: true, escapeXML: true, wsdl_options: {} });
     useFastRetrieveReader(this.client);
+    // the deadline covers the network, not loading the soap package and the WSDL (local, bounded work
+    // that the first poll of a process pays, slower on a loaded machine whatever vCenter does)
+    this.startBudget();
 
     const mem = this.memory;
     if (mem.url !== vc.url || mem.username !== vc.username) {
