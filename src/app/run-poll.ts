@@ -105,7 +105,7 @@ export async function runPoll(config: Config, deps: PollDeps, words: string[] = 
     if (deps.notifier) deps.notifier.plan(state, { now, config, transitions: out.transitions, views });
     await store.save(); // what is owed is durable before anything is sent
     if (deps.notifier && state.notify.outbox.length) {
-      delivery = await deps.notifier.deliver(state, deps.now());
+      delivery = await deps.notifier.deliver(state, deps.now(), () => store.save()); // saved after each delivered email
       await store.save();
     }
     const historyError = deps.history ? await recordHistory(deps.history, now, views, readings, numbersOf(config, deps.sources)) : null;

@@ -136,15 +136,33 @@ function toMessage(e: OutboxEntry): OutgoingMessage {
   return { messageId: e.messageId, date: e.date, from: e.from, to: e.to, subject: e.subject, text: e.text, html: e.html };
 }
 
+export interface DeliverOptions {
+  /**
+   * Called after each message the server took (or refused for good), once the state records it: the
+   * poll saves there, so that a kill while draining a long outbox never resends what was delivered.
+   */
+  onDelivered?: () => Promise<void>;
+}
+
 /**
  * Send every pending message, oldest first. A message the server accepted goes to the history; one it
  * deferred (4xx, network, timeout) stays as it is; one it refused for good (5xx) is marked failed. After a
  * connection failure the others are not tried this round (they would only wait for the same timeout).
  * Recipients refused individually stay owed on their own, under the same Message-ID.
  */
-export async function deliverEmails(state: StateFile, now: Date, email: EmailConfig, secrets: readonly string[], factory: MailerFactory): Promise<DeliveryReport> {
+export async function deliverEmails(
+  state: StateFile,
+  now: Date,
+  email: EmailConfig,
+  secrets: readonly string[],
+  factory: MailerFactory,
+  opts: DeliverOptions = {},
+): Promise<DeliveryReport> {
   const n = state.notify;
   const report: DeliveryReport = { sent: 0, failed: 0, deferred: 0, lines: [] };
+  // A round starts new messages only during `timeout`; each message has `timeout` for its exchange
+  // (send.ts): one poll's delivery ends within 2 × timeout, however many messages are owed.
+  const startBy = performance.now() + email.smtp.timeoutMs;
   const todo = n.outbox.filter((e) => e.status === 'pending');
   if (!todo.length) return report;
   let mailer: Mailer;
@@ -157,9 +175,15 @@ export async function deliverEmails(state: StateFile, now: Date, email: EmailCon
   }
   try {
     let down: string | null = null;
+    let late = 0;
     for (const e of todo) {
       if (down) {
         report.deferred++;
+        continue;
+      }
+      if (performance.now() > startBy) {
+        report.deferred++;
+        late++;
         continue;
       }
       e.attempts++;
@@ -181,6 +205,7 @@ export async function deliverEmails(state: StateFile, now: Date, email: EmailCon
           report.lines.push(`email deferred, retried at the next poll: ${e.subject}: ${out.error}`);
           if (out.connection) down = out.error;
         }
+        if (out.status === 'permanent') await opts.onDelivered?.();
         continue;
       }
       // Done with this entry, except for the recipients the server refused one by one: they stay owed
@@ -199,7 +224,9 @@ export async function deliverEmails(state: StateFile, now: Date, email: EmailCon
         report.lines.push(`email refused for good for ${never.map((r) => r.address).join(', ')}: ${e.subject}: ${never[0].error} (kept; see simplemon alerts pending)`);
       }
       n.outbox.splice(n.outbox.indexOf(e), 1, ...rest);
+      await opts.onDelivered?.();
     }
+    if (late) report.lines.push(`email: ${late} message(s) left for the next poll (this poll's time for email, ${email.smtp.timeoutMs} ms, is used up)`);
     if (down) report.lines.push(`email: the SMTP server cannot be used now; ${n.outbox.filter((x) => x.status === 'pending').length} message(s) stay queued`);
   } finally {
     mailer.close();
@@ -228,9 +255,9 @@ export function createEmailNotifier(config: Config, opts: EmailNotifierOptions =
       if (!email) return;
       notifier.lastDecisions = planEmails(state, input, email);
     },
-    async deliver(state, now) {
+    async deliver(state, now, onDelivered) {
       if (!config.email) return { sent: 0, failed: 0, deferred: 0, lines: [] };
-      return deliverEmails(state, now, config.email, config.secrets, factory);
+      return deliverEmails(state, now, config.email, config.secrets, factory, { onDelivered });
     },
   };
   return notifier;

@@ -24,6 +24,9 @@ export interface DeliveryReport {
 export interface Notifier {
   /** Decide what is owed and append it to state.notify.outbox. No I/O. */
   plan(state: StateFile, input: PlanInput): void;
-  /** Send the outbox; record what the server accepted. Never throws for a send failure. */
-  deliver(state: StateFile, now: Date): Promise<DeliveryReport>;
+  /**
+   * Send the outbox; record what the server accepted. Never throws for a send failure. `onDelivered`
+   * runs after each message recorded as sent (or refused for good): the poll saves the state there.
+   */
+  deliver(state: StateFile, now: Date, onDelivered?: () => Promise<void>): Promise<DeliveryReport>;
 }

@@ -10,6 +10,11 @@
 //   | 503 (bad sequence: a session problem, not the message) | transient  | stays queued, retried       |
 //   | any other 5xx reply (incl. 535 authentication failed)  | permanent  | kept, marked failed         |
 //   | some recipients refused, others accepted               | sent       | refused ones stay, per code |
+//   | the whole exchange not done within `timeout` (deadline) | transient  | stays queued; stop this round |
+//
+// nodemailer's timeouts are per stage (connect, greeting, each reply): a server that trickles its
+// replies, or greets only just before each timer fires, keeps it going for ever. So every message has
+// one deadline, `timeout`, for its whole exchange: at the deadline the connection is torn down.
 import type { SmtpConfig } from '../config/email-schema.js';
 import { clean } from '../render/sanitize.js';
 import { scrubSecrets } from '../util/secrets.js';
@@ -135,6 +140,8 @@ export function transportOptions(smtp: SmtpConfig): Record<string, unknown> {
     greetingTimeout: smtp.timeoutMs,
     socketTimeout: smtp.timeoutMs,
     dnsTimeout: smtp.timeoutMs,
+    // a connection torn down at the deadline is destroyed at once, never left half-closed
+    socketCloseTimeout: Math.min(1000, smtp.timeoutMs),
     // no attachments from paths or URLs can ever be smuggled in
     disableFileAccess: true,
     disableUrlAccess: true,
@@ -150,8 +157,10 @@ export const createMailer: MailerFactory = async (smtp, secrets) => {
   const transport = nodemailer.createTransport(transportOptions(smtp) as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     async send(m: OutgoingMessage): Promise<SendOutcome> {
+      const deadline = AbortSignal.timeout(smtp.timeoutMs);
       try {
         const info = (await transport.sendMail({
+          signal: deadline, // not in @types/nodemailer 8 yet; nodemailer 10 closes the connection on abort
           messageId: m.messageId,
           date: new Date(m.date),
           from: m.from,
@@ -162,11 +171,15 @@ export const createMailer: MailerFactory = async (smtp, secrets) => {
           headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
           disableFileAccess: true,
           disableUrlAccess: true,
-        })) as { accepted?: unknown[]; rejectedErrors?: SmtpErrorLike['rejectedErrors']; response?: string };
+        } as Parameters<typeof transport.sendMail>[0])) as { accepted?: unknown[]; rejectedErrors?: SmtpErrorLike['rejectedErrors']; response?: string };
         const accepted = (info.accepted ?? []).map((a) => (typeof a === 'string' ? a : String((a as { address?: string }).address ?? a)));
         return { status: 'sent', accepted, refused: refusedOf(info.rejectedErrors, smtp, forms), response: safeText(info.response ?? '', forms) };
       } catch (err) {
         const e = err as SmtpErrorLike;
+        if (deadline.aborted) {
+          const error = `[smtp ${smtp.host}:${smtp.port}] timeout after ${smtp.timeoutMs} ms (no complete exchange: the deadline is for the whole message; the server is silent, too slow or trickles its replies)`;
+          return { status: 'transient', error, code: e.code ?? 'EABORT', responseCode: null, connection: true, refused: [] };
+        }
         const c = classifyError(e);
         return {
           status: c.kind,

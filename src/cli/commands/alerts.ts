@@ -178,7 +178,7 @@ export async function alertsRetry(config: Config, opts: AlertsOptions = {}): Pro
     if (!state.notify.outbox.length) return done(['no emails pending']);
     const requeued = requeueFailed(state.notify);
     if (requeued) lines.push(`${requeued} failed email(s) queued again`);
-    const report = await deliverEmails(state, now, email, config.secrets, opts.mailer ?? createMailer);
+    const report = await deliverEmails(state, now, email, config.secrets, opts.mailer ?? createMailer, { onDelivered: () => store.save() });
     await store.save();
     lines.push(...report.lines.map(clean));
     left = state.notify.outbox.length;

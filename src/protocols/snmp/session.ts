@@ -39,6 +39,11 @@ export interface SnmpSession {
   walk(baseOid: string, opts?: WalkOptions): Promise<RawVarbind[]>;
   /** Idempotent; pending requests fail. */
   close(): void;
+  /**
+   * Close at a deadline: every pending and later request fails with `reason` (a 'timeout' SnmpError),
+   * also a walk in the middle of its pages.
+   */
+  abort(reason: string): void;
 }
 
 export type SnmpFailure = 'timeout' | 'auth' | 'privacy' | 'agent' | 'network' | 'unsupported' | 'other';
@@ -144,6 +149,7 @@ function inSubtree(base: string, oid: string): boolean {
 
 class Session implements SnmpSession {
   private closed = false;
+  private aborted: SnmpError | null = null;
   private readonly typeName: Map<number, RawType>;
 
   constructor(
@@ -169,10 +175,11 @@ class Session implements SnmpSession {
   }
 
   private call<T>(fn: (cb: NsCallback<T>) => void): Promise<T> {
+    if (this.aborted) return Promise.reject(this.aborted);
     if (this.closed) return Promise.reject(new SnmpError(this.target.name, 'other', 'session closed'));
     return new Promise<T>((resolve, reject) => {
       try {
-        fn((error, result) => (error ? reject(error) : resolve(result)));
+        fn((error, result) => (error ? reject(this.aborted ?? error) : resolve(result)));
       } catch (e) {
         reject(e);
       }
@@ -228,6 +235,11 @@ class Session implements SnmpSession {
         if (out.length >= maxVarbinds) return out;
       }
     }
+  }
+
+  abort(reason: string): void {
+    this.aborted ??= new SnmpError(this.target.name, 'timeout', reason);
+    this.close();
   }
 
   close(): void {

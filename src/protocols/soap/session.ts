@@ -55,10 +55,32 @@ export interface VcenterMemory {
   cookie?: string | null;
   /** Device ids seen on the last good poll, so that a failed poll can report them as blocked. */
   devices?: string[];
+  /** The id of each object (moref → id) at the last good poll: ids stay with their objects (map.ts). */
+  ids?: Record<string, string>;
 }
 
 /** The service content is re-read at most this often (version changes on upgrade; morefs never do). */
 const CONTENT_MAX_AGE_MS = 6 * 3600_000;
+
+/**
+ * Logout after the poll's deadline (or after any failure) gets at most this long more: a session left
+ * behind expires by itself on vCenter, while a poll that hangs holds the state lock.
+ */
+export const LOGOUT_GRACE_MS = 2000;
+
+/**
+ * The largest SOAP answer read: 64 KiB per object of a page (a VM with many disks and addresses is a
+ * few KiB, a host with its PCI list tens of KiB), and never less than 32 MiB (the counter catalogue
+ * rides on the first page). An answer that grows past it is cut off as it arrives, so memory stays
+ * bounded whatever the server sends.
+ */
+export function responseLimit(pageSize: number): number {
+  return Math.max(32 * 2 ** 20, pageSize * 64 * 2 ** 10);
+}
+
+function mib(bytes: number): string {
+  return `${Math.round((bytes / 2 ** 20) * 10) / 10} MiB`;
+}
 
 const WSDL = fileURLToPath(new URL('../../../wsdl/vim25/vimService.wsdl', import.meta.url));
 
@@ -112,6 +134,14 @@ const TLS_CODES: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'certificate does not match the host name',
 };
 
+/** The text of a parsed element: a string, or `{ $value }` when it has attributes (xml:lang). */
+function textOf(v: unknown): string {
+  if (typeof v === 'string') return v.trim();
+  if (Array.isArray(v)) return textOf(v[0]);
+  const inner = (v as { $value?: unknown } | null)?.$value;
+  return typeof inner === 'string' ? inner.trim() : '';
+}
+
 function faultOf(e: unknown): { type: string | null; message: string } | null {
   const fault = (e as { root?: { Envelope?: { Body?: { Fault?: Record<string, unknown> } } } })?.root?.Envelope?.Body?.Fault;
   if (!fault) return null;
@@ -127,14 +157,24 @@ function faultOf(e: unknown): { type: string | null; message: string } | null {
       break;
     }
   }
-  const text = typeof fault.faultstring === 'string' ? fault.faultstring : typeof (fault.faultstring as { $value?: string })?.$value === 'string' ? (fault.faultstring as { $value: string }).$value : '';
+  // SOAP 1.1 faultstring; SOAP 1.2 Reason/Text (gateways in front of vCenter speak it); when both are
+  // empty (the simulator, some proxies), the reason in the fault's detail, else the fault code
+  const reason = (fault.Reason as Record<string, unknown> | undefined)?.Text;
+  let text = textOf(fault.faultstring) || textOf(reason);
+  if (!text && detail && typeof detail === 'object') {
+    for (const [k, v] of Object.entries(detail)) if (k !== 'attributes' && (text = textOf((v as Record<string, unknown>)?.reason) || textOf((v as Record<string, unknown>)?.message))) break;
+  }
+  if (!text && !type) text = textOf(fault.faultcode) || textOf((fault.Code as Record<string, unknown> | undefined)?.Value);
   return { type, message: text.trim() };
 }
 
 /** One sentence for whatever went wrong on the wire. */
-export function describeError(e: unknown, ctx: { url: string; timeoutMs: number; username: string; lastBody?: unknown; lastHeaders?: Record<string, unknown> | null }): VcenterError {
+export function describeError(
+  e: unknown,
+  ctx: { url: string; timeoutMs: number; username: string; lastBody?: unknown; lastHeaders?: Record<string, unknown> | null; maxBytes?: number },
+): VcenterError {
   if (e instanceof VcenterError) return e;
-  const err = e as NodeJS.ErrnoException & { response?: { status?: number; headers?: Record<string, unknown> }; body?: unknown; cause?: NodeJS.ErrnoException };
+  const err = e as NodeJS.ErrnoException & { response?: { status?: number; headers?: Record<string, unknown>; data?: unknown }; body?: unknown; cause?: NodeJS.ErrnoException };
   const code = err?.code ?? err?.cause?.code;
   const host = new URL(ctx.url).host;
   const f = faultOf(e);
@@ -148,6 +188,8 @@ export function describeError(e: unknown, ctx: { url: string; timeoutMs: number;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new VcenterError(`cannot resolve ${new URL(ctx.url).hostname}`, null, { cause: e });
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new VcenterError(`${host} unreachable`, null, { cause: e });
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(err?.message ?? '')) return new VcenterError(`no answer from ${host} within ${Math.round(ctx.timeoutMs / 100) / 10}s`, null, { cause: e });
+  if (/maxContentLength size of \d+ exceeded/.test(err?.message ?? ''))
+    return new VcenterError(`answer from ${host} larger than ${mib(ctx.maxBytes ?? 0)} (the limit for its page-size): cut off`, null, { cause: e });
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_BAD_RESPONSE' || /socket hang up|aborted|premature close|stream has been aborted/i.test(err?.message ?? ''))
     return new VcenterError(`connection to ${host} closed mid-response`, null, { cause: e });
   const headers = err?.response?.headers ?? ctx.lastHeaders ?? {};
@@ -172,6 +214,8 @@ export function describeError(e: unknown, ctx: { url: string; timeoutMs: number;
 export interface SessionOptions {
   log?: (line: string) => void;
   now?: () => number;
+  /** The largest SOAP answer read (default: responseLimit(page-size)). */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -187,33 +231,63 @@ export class VimSession {
   private agent!: HttpsAgent | HttpAgent;
   private loggedIn = false;
   private reqOptions: Record<string, unknown> = {};
+  /**
+   * The whole poll of this vCenter shares one deadline (its `timeout`): every SOAP exchange carries
+   * this signal, which aborts the request in flight — also one that trickles bytes, which a per-read
+   * timeout never ends.
+   */
+  private readonly budget = new AbortController();
+  private budgetTimer: NodeJS.Timeout | null = null;
+  private readonly maxBytes: number;
 
   constructor(
     readonly vc: VimEndpoint,
     private readonly memory: VcenterMemory,
     private readonly opts: SessionOptions = {},
-  ) {}
+  ) {
+    this.maxBytes = opts.maxResponseBytes ?? responseLimit(vc.pageSize);
+  }
+
+  /** Has the poll's deadline passed? */
+  get expired(): boolean {
+    return this.budget.signal.aborted;
+  }
 
   private now(): number {
     return this.opts.now ? this.opts.now() : Date.now();
   }
 
   /** Run one SOAP method; failures become a VcenterError with a clear message. */
-  async call<T = Record<string, unknown>>(method: string, args: Record<string, unknown>): Promise<T> {
+  async call<T = Record<string, unknown>>(method: string, args: Record<string, unknown>, signal: AbortSignal = this.budget.signal): Promise<T> {
     const fn = (this.client as unknown as Record<string, (a: unknown, o: unknown) => Promise<[T]>>)[`${method}Async`];
     if (typeof fn !== 'function') throw new VcenterError(`method ${method} is not in the WSDL`);
+    if (signal.aborted) throw this.deadlineError(method, signal);
     this.roundTrips++;
     const t0 = performance.now();
     try {
-      const [res] = await fn.call(this.client, args, this.reqOptions);
+      const [res] = await fn.call(this.client, args, { ...this.reqOptions, signal });
       if (this.latencyMs === null) this.latencyMs = Math.round(performance.now() - t0);
       const location = (this.client as unknown as { lastResponseHeaders?: Record<string, unknown> | null }).lastResponseHeaders?.location;
       if (location) throw new VcenterError(`${new URL(this.vc.url).host} redirects to ${String(location)}: give the SDK endpoint (https://<vcenter>/sdk) as url`);
       return (res ?? {}) as T;
     } catch (e) {
+      if (signal.aborted) throw this.deadlineError(method, signal, e);
       const c = this.client as unknown as { lastResponse?: unknown; lastResponseHeaders?: Record<string, unknown> | null };
-      throw describeError(e, { url: this.vc.url, timeoutMs: this.vc.timeoutMs, username: this.vc.username, lastBody: c.lastResponse, lastHeaders: c.lastResponseHeaders });
+      throw describeError(e, { url: this.vc.url, timeoutMs: this.vc.timeoutMs, username: this.vc.username, lastBody: c.lastResponse, lastHeaders: c.lastResponseHeaders, maxBytes: this.maxBytes });
     }
+  }
+
+  private deadlineError(method: string, signal: AbortSignal, cause?: unknown): VcenterError {
+    const host = new URL(this.vc.url).host;
+    const why = signal === this.budget.signal ? 'timeout, for the whole poll of this vCenter' : 'the grace after the poll';
+    const ms = signal === this.budget.signal ? this.vc.timeoutMs : Math.min(LOGOUT_GRACE_MS, this.vc.timeoutMs);
+    return new VcenterError(`no answer from ${host} within ${Math.round(ms / 100) / 10}s (${why}): ${method} unfinished`, null, { cause: cause ?? signal.reason });
+  }
+
+  /** Start the poll's deadline (open() does it; the timer is cleared by close()). */
+  private startBudget(): void {
+    if (this.budgetTimer || this.budget.signal.aborted) return;
+    this.budgetTimer = setTimeout(() => this.budget.abort(new Error(`deadline of ${this.vc.timeoutMs} ms`)), this.vc.timeoutMs);
   }
 
   private setCookie(cookie: string | null): void {
@@ -239,10 +313,14 @@ export class VimSession {
     } else {
       this.agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
     }
-    this.reqOptions = { timeout: vc.timeoutMs, httpsAgent: this.agent, httpAgent: this.agent, maxRedirects: 0, maxContentLength: Infinity, maxBodyLength: Infinity };
+    // `timeout` is axios' per-read timer; the deadline (the signal in call()) bounds the whole exchange
+    this.reqOptions = { timeout: vc.timeoutMs, httpsAgent: this.agent, httpAgent: this.agent, maxRedirects: 0, maxContentLength: this.maxBytes, maxBodyLength: Infinity };
     const soap = await loadSoap();
     this.client = await soap.createClientAsync(WSDL, { endpoint: vc.url, disableCache: false, returnFault: true, escapeXML: true, wsdl_options: {} });
     useFastRetrieveReader(this.client);
+    // the deadline covers the network, not loading the soap package and the WSDL (local, bounded work
+    // that the first poll of a process pays, slower on a loaded machine whatever vCenter does)
+    this.startBudget();
 
     const mem = this.memory;
     if (mem.url !== vc.url || mem.username !== vc.username) {
@@ -321,12 +399,16 @@ export class VimSession {
     return this.vc.keepSession && this.loggedIn && Boolean(this.memory.cookie);
   }
 
-  /** Log out unless the session is kept; never throws. Always releases the sockets. */
+  /**
+   * Log out unless the session is kept; never throws. Always releases the sockets. Logout has a grace
+   * of its own (LOGOUT_GRACE_MS), also after the deadline: best effort, never a hang.
+   */
   async close(): Promise<void> {
+    if (this.budgetTimer) clearTimeout(this.budgetTimer);
     try {
       if (this.loggedIn && !this.vc.keepSession) {
         try {
-          await this.call('Logout', { _this: this.content.sessionManager });
+          await this.call('Logout', { _this: this.content.sessionManager }, AbortSignal.timeout(Math.min(LOGOUT_GRACE_MS, this.vc.timeoutMs)));
         } catch (e) {
           this.opts.log?.(`[vcenter ${this.vc.name}] logout failed: ${(e as Error).message}`);
         }

@@ -7,7 +7,7 @@ import type { PrinterConfig } from './config.js';
 import type { Reading } from '../../core/types.js';
 import type { PrinterMetrics } from './metrics.js';
 import { OID, printerDeviceIndex, toPrinterMetrics, type PrinterRaw, type RawVarbind } from './printer-mib.js';
-import { openSession, scrub, snmpSecrets, SnmpError, type SnmpSession, type SnmpTarget } from '../../protocols/snmp/session.js';
+import { formatTimeout, openSession, scrub, snmpSecrets, SnmpError, type SnmpSession, type SnmpTarget } from '../../protocols/snmp/session.js';
 
 export interface CollectPrintersOptions {
   /** Printers polled at the same time (config `defaults.concurrency`). */
@@ -63,9 +63,25 @@ async function collectPrinterSafely(p: PrinterConfig, opts: CollectPrintersOptio
   }
 }
 
+/**
+ * What one printer may take in all: one request's timeout × (retries + 1), plus this much for the
+ * requests that follow one another (walk pages, SNMPv1's one GET per OID, the hrDeviceStatus GET). An
+ * agent that answers every request just in time, page after page, is cut off there: the printer keeps
+ * what was read, and the unfinished requests' fields are left empty.
+ */
+export const PRINTER_GRACE_MS = 2000;
+
+export function printerDeadlineMs(p: Pick<PrinterConfig, 'timeoutMs' | 'retries'>): number {
+  return p.timeoutMs * (p.retries + 1) + PRINTER_GRACE_MS;
+}
+
 async function collectPrinter(p: PrinterConfig, opts: CollectPrintersOptions): Promise<Reading> {
   const open = opts.openSession ?? openSession;
   const session = await open({ name: p.name, address: p.address, port: p.port, snmp: p.snmp, timeoutMs: p.timeoutMs, retries: p.retries });
+  const budget = printerDeadlineMs(p);
+  const why = `no complete answer within ${formatTimeout(budget)} (timeout × (retries + 1) + ${formatTimeout(PRINTER_GRACE_MS)}, for the whole printer)`;
+  // (a session without abort(), as a test may pass, is simply closed)
+  const deadline = setTimeout(() => (typeof session.abort === 'function' ? session.abort(why) : session.close()), budget);
   try {
     // hrDeviceStatus.1 rides along with the system GET on v2c/v3, where an absent object costs
     // nothing: the printer is hrDevice 1 on nearly every agent, and that saves a round trip. An agent
@@ -130,6 +146,7 @@ async function collectPrinter(p: PrinterConfig, opts: CollectPrintersOptions): P
     const metrics: PrinterMetrics = toPrinterMetrics(raw);
     return { id: p.id, kind: 'printer', name: p.name, target: target(p), reachable: true, error: null, metrics: { ...metrics } };
   } finally {
+    clearTimeout(deadline);
     session.close();
   }
 }

@@ -309,9 +309,11 @@ function counter64(bytes: Uint8Array): number | null {
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * An OCTET STRING as text: the exact bytes decoded as UTF-8, nothing trimmed. Bytes that are not
- * UTF-8 (a multi-byte character cut off by a truncated answer, binary data) give null rather than
- * replacement characters; an Integer where text belongs gives null too.
+ * An OCTET STRING as text: the exact bytes decoded as UTF-8, nothing trimmed. Older printers send
+ * Latin-1 (`T\xf3ner`): bytes that are not UTF-8 are read as Latin-1 — unless they hold control
+ * characters or C1 bytes (0x7f–0x9f), which no Latin-1 text has but binary data and a UTF-8 character
+ * cut off by a truncated answer do: those give null rather than garbage. An Integer where text belongs
+ * gives null too.
  */
 export function textValue(vb: RawVarbind | undefined): string | null {
   if (!vb || vb.type !== 'octets') return null;
@@ -320,7 +322,8 @@ export function textValue(vb: RawVarbind | undefined): string | null {
   try {
     return UTF8.decode(vb.value);
   } catch {
-    return null;
+    for (const b of vb.value) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || (b >= 0x7f && b <= 0x9f)) return null;
+    return Buffer.from(vb.value.buffer, vb.value.byteOffset, vb.value.byteLength).toString('latin1');
   }
 }
 

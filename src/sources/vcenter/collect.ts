@@ -14,7 +14,7 @@ import type { CollectResult } from '../types.js';
 import { readInventory } from './inventory.js';
 import { blockedReadings, goneDevices, hostIsDown, mapInventory, toStr, vcenterReading } from './map.js';
 import { queryHostPerf } from './perf.js';
-import { VimSession, type Mor, type VcenterMemory } from '../../protocols/soap/session.js';
+import { VimSession, type Mor, type SessionOptions, type VcenterMemory } from '../../protocols/soap/session.js';
 
 export const VCENTER_TARGETS = ['hosts', 'vms', 'datastores'] as const;
 
@@ -36,7 +36,7 @@ export async function collectVcenter(
   vc: VcenterConfig,
   memory: VcenterMemory,
   targets: Set<string>,
-  opts: { log?: (line: string) => void; now?: () => number } = {},
+  opts: SessionOptions = {},
 ): Promise<VcenterPollResult> {
   const t0 = performance.now();
   const target = new URL(vc.url).host;
@@ -61,7 +61,10 @@ export async function collectVcenter(
     }
     // a JSON round trip copies every string: the XML reader's strings are slices of each page's
     // text, and a reading kept in the state would otherwise keep the whole 3 MB page alive
-    const readings: Reading[] = JSON.parse(JSON.stringify(mapInventory(inv.sets, { vcenter: vc.name, kinds, perf: perf.samples, perfNote: perf.note, gpuNote: perf.gpuNote }, target)));
+    const assigned: Record<string, string> = {};
+    const readings: Reading[] = JSON.parse(JSON.stringify(mapInventory(inv.sets, { vcenter: vc.name, kinds, perf: perf.samples, perfNote: perf.note, gpuNote: perf.gpuNote, ids: memory.ids, assigned }, target)));
+    // objects of kinds not read now keep their ids for the next poll that reads them
+    memory.ids = { ...Object.fromEntries(Object.entries(memory.ids ?? {}).filter(([, id]) => !polledKinds.has(id.split('/')[0]))), ...assigned };
     const seen = new Set(readings.map((r) => r.id));
     // devices of the kinds polled now that were there last time and are gone: dropped, not alerted
     const before = memory.devices ?? [];

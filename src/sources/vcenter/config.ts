@@ -9,7 +9,7 @@
 //       insecure: false                         # true skips certificate checks (warned about)
 //       keep-session: false                     # true: reuse one session kept in the state file
 //       page-size: 1000                         # objects per RetrievePropertiesEx page
-//       timeout: 30s                            # per SOAP round trip
+//       timeout: 30s                            # the whole poll of this vCenter (+2s for Logout)
 //       thresholds:                             # overrides for this vCenter's devices, by kind
 //         host: { cpu: { above: 90 } }
 //         vm: { disk-free: { below: 5 } }

@@ -404,6 +404,13 @@ export interface MapContext {
   /** Why performance figures are missing for every host (QueryPerf failed, counters unknown), else null. */
   perfNote: string | null;
   gpuNote: string | null;
+  /**
+   * The id each object (by moref) had at the last good poll: an object keeps its id while its name
+   * stays, so that a second VM taking an existing VM's name never takes its id (and its state).
+   */
+  ids?: Readonly<Record<string, string>>;
+  /** Filled with the id given to each object (moref → id), to remember for the next poll. */
+  assigned?: Record<string, string>;
 }
 
 export function hostMetrics(ps: PropertySet, mc: Pick<MapContext, 'vcenter' | 'perf' | 'perfNote' | 'gpuNote'>): HostMetrics {
@@ -497,17 +504,37 @@ export function deviceId(kind: 'host' | 'vm' | 'datastore', vcenter: string, nam
 
 /**
  * All readings of one vCenter poll. Host, VM and datastore names become ids; a second object with a
- * name already taken (two VMs named alike in different folders) gets `~<moref>` appended.
+ * name already taken (two VMs named alike in different folders) gets `~<moref>` appended. Which of
+ * two objects named alike keeps the plain id:
+ *   | the object's id at the last good poll (mc.ids)          | id now                           |
+ *   |---------------------------------------------------------|----------------------------------|
+ *   | `<kind>/<vc>/<name>` or `…/<name>~<moref>`, same name   | the same id (claimed first)      |
+ *   | none, or under another name (renamed)                   | `…/<name>`, or `~<moref>` if taken |
  * VMs on a host that is down carry blockedBy = that host's id. Templates are not monitored.
  */
 export function mapInventory(sets: PropertySet[], mc: MapContext, target: string): Reading[] {
   const out: Reading[] = [];
   const hosts = new Map<string, { id: string; name: string; down: boolean }>();
   const taken = new Set<string>();
+  const kept = new Map<string, string>(); // moref → the id it keeps from the last poll
+  for (const ps of sets) {
+    const kind = ps.type === 'HostSystem' ? 'host' : ps.type === 'VirtualMachine' ? 'vm' : ps.type === 'Datastore' ? 'datastore' : null;
+    const before = mc.ids?.[ps.moref];
+    if (!kind || !before) continue;
+    const plain = deviceId(kind, mc.vcenter, toStr(ps.props.name) ?? ps.moref);
+    if ((before === plain || before === `${plain}~${ps.moref}`) && !taken.has(before)) {
+      kept.set(ps.moref, before);
+      taken.add(before);
+    }
+  }
   const unique = (kind: 'host' | 'vm' | 'datastore', name: string, moref: string): string => {
-    let id = deviceId(kind, mc.vcenter, name);
-    if (taken.has(id)) id = `${id}~${moref}`;
-    taken.add(id);
+    let id = kept.get(moref);
+    if (id === undefined) {
+      id = deviceId(kind, mc.vcenter, name);
+      if (taken.has(id)) id = `${id}~${moref}`;
+      taken.add(id);
+    }
+    if (mc.assigned) mc.assigned[moref] = id;
     return id;
   };
   const byType = (t: string) => sets.filter((s) => s.type === t).sort((a, b) => (toStr(a.props.name) ?? '').localeCompare(toStr(b.props.name) ?? '') || a.moref.localeCompare(b.moref));

@@ -29,7 +29,8 @@ export async function queryHostPerf(s: VimSession, hosts: Mor[], perfCounter: un
     });
     return { samples: perfSamples(res.returnval, counters), note: null, gpuNote };
   } catch (e) {
-    if ((e as { faultType?: string }).faultType === 'NotAuthenticated') throw e;
+    // an expired session is retried by the caller; a spent deadline ends the whole vCenter poll
+    if ((e as { faultType?: string }).faultType === 'NotAuthenticated' || s.expired) throw e;
     return { samples: new Map(), note: `performance query failed: ${(e as Error).message}`, gpuNote };
   }
 }
