@@ -64,6 +64,8 @@ export async function runPoll(config: Config, deps: PollDeps, words: string[] = 
     });
     const results = await Promise.all(jobs);
     const readings = results.flatMap((r) => r.readings);
+    // rules may read the forecasts of the last refresh (toner-forecast)
+    for (const r of readings) r.forecast = state.forecasts?.devices[r.id] ?? null;
     const out = evaluate({ now, readings, previous: state.devices, rulesOf: deviceRules(config, deps.sources) });
     state.devices = out.devices;
     const events: LogEvent[] = [...out.events];

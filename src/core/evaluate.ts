@@ -136,7 +136,7 @@ function stepDevice(prevDev: DeviceState | undefined, r: Reading, ruleSet: Devic
         const s = rules[def.name];
         if (!s || !s.enabled) continue;
         const prevRule = base.rules[def.name];
-        const obs = observeRule(def, r.metrics, s, prevRule?.state ?? 'ok');
+        const obs = observeRule(def, r.metrics, s, prevRule?.state ?? 'ok', { forecast: r.forecast ?? null });
         next[def.name] = stepRule(prevRule, obs, s, now);
       }
       d.rules = next;

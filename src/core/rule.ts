@@ -1,5 +1,6 @@
 // Rule definitions and the generic threshold check. PURE.
 import type { DeviceKind, Level, RuleSettings, RuleSeverity } from './types.js';
+import type { NumberForecast } from './numbers.js';
 
 export interface Observation {
   state: RuleSeverity;
@@ -24,6 +25,11 @@ export interface RuleInput {
   options?: Record<string, unknown>;
 }
 
+/** What a rule may read besides the metrics: the forecasts of the device's numbers (by key). */
+export interface RuleExtra {
+  forecast: Record<string, NumberForecast> | null;
+}
+
 export interface RuleDef<M = any> {
   name: string;
   kind: DeviceKind;
@@ -40,7 +46,7 @@ export interface RuleDef<M = any> {
   /** Threshold rules: the values to compare with warning/critical levels. */
   measure?: (metrics: M, settings: RuleSettings) => Measurement[];
   /** Other rules: an observation computed from the metrics. */
-  check?: (metrics: M, settings: RuleSettings) => Observation;
+  check?: (metrics: M, settings: RuleSettings, extra: RuleExtra) => Observation;
   /** Options a rule accepts besides the common keys, with a validator returning an error or null. */
   optionKeys?: Record<string, (value: unknown) => string | null>;
 }
@@ -112,8 +118,8 @@ export function resolveRule(def: RuleDef, ...inputs: Array<RuleInput | undefined
 }
 
 /** Observe one rule on one poll's metrics. */
-export function observeRule(def: RuleDef, metrics: unknown, settings: RuleSettings, confirmed: RuleSeverity): Observation {
-  if (def.check) return def.check(metrics, settings);
+export function observeRule(def: RuleDef, metrics: unknown, settings: RuleSettings, confirmed: RuleSeverity, extra: RuleExtra = { forecast: null }): Observation {
+  if (def.check) return def.check(metrics, settings, extra);
   if (def.measure) return observeThresholds(def.measure(metrics, settings), settings, confirmed);
   return { state: 'ok', message: null };
 }

@@ -1,5 +1,6 @@
 // The vocabulary shared by collectors, the evaluation core, the state store and renderers.
 // PURE: no node:* or npm imports anywhere under src/core.
+import type { NumberForecast } from './numbers.js';
 
 export type Severity = 'ok' | 'warning' | 'critical' | 'unknown';
 /** What a rule can observe on one poll: a rule never says "unknown" (missing data is simply ok). */
@@ -22,6 +23,8 @@ export interface Reading {
   metrics: Record<string, unknown>;
   /** Id of the upstream device whose failure hides this one (vCenter unreachable, host down), else null. */
   blockedBy?: string | null;
+  /** The forecasts of its numbers by key, from the history (the poll adds them; rules may read them). */
+  forecast?: Record<string, NumberForecast> | null;
 }
 
 export interface Problem {

@@ -62,3 +62,44 @@ test('forecastsDue(): at most once an hour', () => {
   assert.equal(forecastsDue(state, new Date(NOW.getTime() + 59 * 60_000)), false);
   assert.equal(forecastsDue(state, new Date(NOW.getTime() + 60 * 60_000)), true);
 });
+
+test('toner-forecast: off by default; `{ below-days: 7 }` warns when a toner is forecast to run out within 7 days, naming it', async () => {
+  const { evaluate } = await import('../../dist/core/evaluate.js');
+  const { rulesFor } = await import('../../dist/sources/index.js');
+  const { resolveRule } = await import('../../dist/core/rule.js');
+  const metrics = {
+    pageCount: 1, supplies: [
+      { index: '1.1', description: 'Black Toner', type: 'toner', class: 'supplyThatIsConsumed', unit: 'percent', maxCapacity: 100, level: 30, percent: 30 },
+      { index: '1.2', description: 'Cyan Toner', type: 'toner', class: 'supplyThatIsConsumed', unit: 'percent', maxCapacity: 100, level: 60, percent: 60 },
+    ], printerStatus: 'idle', deviceStatus: 'running', errors: [], alerts: [], console: [],
+  };
+  const reading = { id: 'printer/p', kind: 'printer', name: 'p', target: 't', reachable: true, error: null, metrics, forecast: { black_toner: { daysLeft: 4.6, ratePerDay: 6, replacedAt: null }, cyan_toner: { daysLeft: 30, ratePerDay: 2, replacedAt: null } } };
+  const rulesOf = (over) => () => ({ defs: rulesFor('printer'), settings: Object.fromEntries(rulesFor('printer').map((d) => [d.name, resolveRule(d, over[d.name])])) });
+  const off = evaluate({ now: NOW, readings: [reading], previous: {}, rulesOf: rulesOf({}) });
+  assert.equal(off.devices['printer/p'].state, 'ok');
+  const on = evaluate({ now: NOW, readings: [reading], previous: {}, rulesOf: rulesOf({ 'toner-forecast': { enabled: true, options: { 'below-days': 7 } } }) });
+  const d = on.devices['printer/p'];
+  assert.equal(d.state, 'warning');
+  assert.equal(d.rules['toner-forecast'].message, 'black toner empty in ~5 days');
+});
+
+test('runPoll() with a history edge: forecasts from the history reach the state, and the table shows days left', async () => {
+  const { runPoll } = await import('../../dist/app/run-poll.js');
+  const { printerSource } = await import('../../dist/sources/printers/index.js');
+  const { printerColumns } = await import('../../dist/sources/printers/columns.js');
+  const { viewsOf } = await import('../../dist/app/devices.js');
+  const metrics = { pageCount: 1, supplies: [{ index: '1.1', description: 'Black Toner', type: 'toner', class: 'supplyThatIsConsumed', unit: 'percent', maxCapacity: 100, level: 30, percent: 30 }], printerStatus: 'idle', deviceStatus: 'running', errors: [], alerts: [], console: [] };
+  const source = { ...printerSource, collect: async () => ({ readings: [{ id: 'printer/p', kind: 'printer', name: 'p', target: 't', reachable: true, error: null, metrics }] }) };
+  const config = { file: '/x/c.yaml', dir: '/x', stateFile: '/x/s.json', lockTimeoutMs: 1000, eventLogSize: 100, defaults: { timeoutMs: 1000, retries: 0, concurrency: 4 }, thresholds: {}, email: null, maintenance: [], secrets: [], warnings: [], printers: [{ id: 'printer/p', name: 'p', address: 't', port: 161, thresholds: {}, queue: null }] };
+  const state = emptyState();
+  const recorded = [];
+  const history = { record: async (at, entries) => recorded.push(entries), read: async () => new Map([['printer/p', week()]]) };
+  const store = { file: '/x/s.json', data: state, save: async () => {}, close: async () => {} };
+  const r = await runPoll(config, { sources: [source], openStore: async () => store, now: () => NOW, log: () => {}, history });
+  assert.equal(r.historyError, null);
+  assert.deepEqual(recorded[0].map((e) => e.id), ['printer/p']);
+  assert.equal(recorded[0][0].numbers.black_toner, 30);
+  assert.ok(Math.abs(state.forecasts.devices['printer/p'].black_toner.daysLeft - 15) < 0.5);
+  const view = viewsOf(state, config, [source], NOW)[0];
+  assert.match(printerColumns.find((c) => c.header === 'Toner / ink').value(view, NOW), /^black 30% \(15d\)$/);
+});

@@ -2,6 +2,9 @@
 import type { Column } from '../types.js';
 import type { PrinterMetrics } from './metrics.js';
 import { isTonerOrInk, supplyLabel, supplyLevelText } from './supplies.js';
+import { printerNumbers } from './numbers.js';
+import type { DeviceView } from '../../core/view.js';
+import type { Supply } from './metrics.js';
 import { statusReasons } from './reasons.js';
 
 /** "black toner" → "black", "canon cyan ink tank" → "canon cyan" in a column already headed Toner / ink; "toner cartridge" stays. */
@@ -11,6 +14,18 @@ function shortLabel(label: string): string {
 }
 
 const m = (d: { metrics: Record<string, unknown> }) => d.metrics as Partial<PrinterMetrics>;
+
+/**
+ * ` (9d)` after a toner level when the history forecasts when it runs out (see src/app/forecasts.ts).
+ * printerNumbers() lists one number per supply, in the supplies' order, so the i-th number is the i-th supply's.
+ */
+function daysLeft(d: DeviceView, s: Supply): string {
+  if (!d.forecast) return '';
+  const i = (m(d).supplies ?? []).indexOf(s);
+  const n = printerNumbers(m(d), {})[i];
+  const f = n?.forecast ? d.forecast[n.key] : undefined;
+  return f && f.daysLeft !== null ? ` (${Math.round(f.daysLeft)}d)` : '';
+}
 
 /**
  * The Errors column: the error bits, then what the printer says (its alerts, without their group).
@@ -37,7 +52,7 @@ export const printerColumns: Column[] = [
     value: (d) =>
       (m(d).supplies ?? [])
         .filter(isTonerOrInk)
-        .map((s) => `${shortLabel(supplyLabel(s))} ${supplyLevelText(s)}`)
+        .map((s) => `${shortLabel(supplyLabel(s))} ${supplyLevelText(s)}${daysLeft(d, s)}`)
         .join(', ') || '–',
   },
   {

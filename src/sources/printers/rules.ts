@@ -4,6 +4,7 @@
 import type { PrinterMetrics } from './metrics.js';
 import { kindRules, type RuleDef } from '../../core/rule.js';
 import { queueRule } from './queue-rule.js';
+import { tonerForecastRule } from './forecast-rule.js';
 import { hasFigure, percentFull, supplyLabel, supplyRole } from './supplies.js';
 import { statusReasons } from './reasons.js';
 
@@ -105,4 +106,4 @@ export const ERROR_NAMES = [
 ];
 
 /** The printer kind's full rule list, `reachable` first: an unreachable printer becomes unknown. */
-export const PRINTER_RULES = kindRules('printer', 'unknown', [...printerRules, queueRule]);
+export const PRINTER_RULES = kindRules('printer', 'unknown', [...printerRules, tonerForecastRule, queueRule]);
