@@ -104,10 +104,10 @@ export async function runPoll(config: Config, deps: PollDeps, words: string[] = 
     state.checkedAt = at;
     let delivery: DeliveryReport | null = null;
     const views = viewsOf(state, config, deps.sources, now);
-    if (deps.notifier) deps.notifier.plan(state, { now, config, transitions: out.transitions, views });
+    if (deps.notifier) deps.notifier.plan(state.notify, { now, transitions: out.transitions, views });
     await store.save(); // what is owed is durable before anything is sent
     if (deps.notifier && state.notify.outbox.length) {
-      delivery = await deps.notifier.deliver(state, deps.now(), () => store.save()); // saved after each delivered email
+      delivery = await deps.notifier.deliver(state.notify, deps.now(), () => store.save()); // saved after each delivered email
       await store.save();
     }
     const historyError = deps.history ? await recordHistory(deps.history, now, views, readings, numbersOf(config, deps.sources)) : null;

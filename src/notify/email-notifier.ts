@@ -3,7 +3,6 @@
 // sends what is queued (send.ts) and records only what a server accepted.
 import type { Config } from '../config/types.js';
 import type { EmailConfig } from '../config/email-schema.js';
-import type { StateFile } from '../state/types.js';
 import type { DeliveryReport, Notifier, PlanInput } from './notifier.js';
 import { groupByRecipients, owedAlerts, recipientsFor, type Announced, type AlertItem, type Decision } from './policy.js';
 import { composeDevice, composeDigest, headerText, type Composed } from './compose.js';
@@ -49,8 +48,7 @@ export function announcedOf(n: NotifyState): Record<string, Announced> {
   return out;
 }
 
-function queue(state: StateFile, email: EmailConfig, now: Date, to: string[], items: AlertItem[], c: Composed): OutboxEntry {
-  const n = state.notify;
+function queue(n: NotifyState, email: EmailConfig, now: Date, to: string[], items: AlertItem[], c: Composed): OutboxEntry {
   n.seq = (n.seq ?? 0) + 1;
   const devices: OutboxDevice[] = items.map((i) => ({ id: i.id, state: i.action === 'recovery' ? 'ok' : i.to }));
   const entry: OutboxEntry = {
@@ -77,8 +75,7 @@ function queue(state: StateFile, email: EmailConfig, now: Date, to: string[], it
  * Decide and queue. Pure apart from writing into `state`: the clock comes from the input, Message-IDs
  * from the state's sequence.
  */
-export function planEmails(state: StateFile, input: PlanInput, email: EmailConfig): Record<string, Decision> {
-  const n = state.notify;
+export function planEmails(n: NotifyState, input: PlanInput, email: EmailConfig): Record<string, Decision> {
   const now = input.now;
   const owed = owedAlerts({ views: input.views, announced: announcedOf(n), email, now });
   for (const id of owed.forget) delete n.notified[id];
@@ -89,11 +86,11 @@ export function planEmails(state: StateFile, input: PlanInput, email: EmailConfi
     for (const i of items) idsOf.set(i.id, [...(idsOf.get(i.id) ?? []), e.messageId]);
   };
   if (email.mode === 'digest') {
-    for (const g of groupByRecipients(owed.items, email)) note(g.items, queue(state, email, now, g.to, g.items, composeDigest(g.items, ctx)));
+    for (const g of groupByRecipients(owed.items, email)) note(g.items, queue(n, email, now, g.to, g.items, composeDigest(g.items, ctx)));
   } else {
     for (const item of owed.items) {
       const to = recipientsFor(item, email);
-      if (to.length) note([item], queue(state, email, now, to, [item], composeDevice(item, ctx)));
+      if (to.length) note([item], queue(n, email, now, to, [item], composeDevice(item, ctx)));
     }
   }
   const at = now.toISOString();
@@ -151,14 +148,13 @@ export interface DeliverOptions {
  * Recipients refused individually stay owed on their own, under the same Message-ID.
  */
 export async function deliverEmails(
-  state: StateFile,
+  n: NotifyState,
   now: Date,
   email: EmailConfig,
   secrets: readonly string[],
   factory: MailerFactory,
   opts: DeliverOptions = {},
 ): Promise<DeliveryReport> {
-  const n = state.notify;
   const report: DeliveryReport = { sent: 0, failed: 0, deferred: 0, lines: [] };
   // A round starts new messages only during `timeout`; each message has `timeout` for its exchange
   // (send.ts): one poll's delivery ends within 2 × timeout, however many messages are owed.
@@ -250,14 +246,14 @@ export function createEmailNotifier(config: Config, opts: EmailNotifierOptions =
   const factory = opts.mailer ?? createMailer;
   const notifier: EmailNotifier = {
     lastDecisions: {},
-    plan(state, input) {
-      const email = input.config.email ?? config.email;
+    plan(notify, input) {
+      const email = config.email;
       if (!email) return;
-      notifier.lastDecisions = planEmails(state, input, email);
+      notifier.lastDecisions = planEmails(notify, input, email);
     },
-    async deliver(state, now, onDelivered) {
+    async deliver(notify, now, onDelivered) {
       if (!config.email) return { sent: 0, failed: 0, deferred: 0, lines: [] };
-      return deliverEmails(state, now, config.email, config.secrets, factory, { onDelivered });
+      return deliverEmails(notify, now, config.email, config.secrets, factory, { onDelivered });
     },
   };
   return notifier;

@@ -1,13 +1,12 @@
 // The seam between the poll and alerting. The poll calls plan() under the lock, saves the state (so what
-// is owed is durable before anything is sent), then deliver(), then saves again.
-import type { Config } from '../config/types.js';
+// is owed is durable before anything is sent), then deliver(), saving after each message. The notifier
+// sees only its own section of the state (`notify`), and gets the config once, when it is made.
 import type { Transition } from '../core/types.js';
 import type { DeviceView } from '../core/view.js';
-import type { StateFile } from '../state/types.js';
+import type { NotifyState } from './types.js';
 
 export interface PlanInput {
   now: Date;
-  config: Config;
   /** Real-state transitions of this poll (also in state.events). */
   transitions: Transition[];
   /** Every device as status/alerts see it now (overrides, maintenance, acks applied). */
@@ -22,11 +21,11 @@ export interface DeliveryReport {
 }
 
 export interface Notifier {
-  /** Decide what is owed and append it to state.notify.outbox. No I/O. */
-  plan(state: StateFile, input: PlanInput): void;
+  /** Decide what is owed and append it to the outbox. No I/O. */
+  plan(notify: NotifyState, input: PlanInput): void;
   /**
    * Send the outbox; record what the server accepted. Never throws for a send failure. `onDelivered`
    * runs after each message recorded as sent (or refused for good): the poll saves the state there.
    */
-  deliver(state: StateFile, now: Date, onDelivered?: () => Promise<void>): Promise<DeliveryReport>;
+  deliver(notify: NotifyState, now: Date, onDelivered?: () => Promise<void>): Promise<DeliveryReport>;
 }

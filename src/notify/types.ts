@@ -1,6 +1,13 @@
-// What the alerting keeps in the state file (issue: alert emails). Owned by the email work.
-// state/migrate.ts merges what a file holds over emptyNotifyState(), so every field needs a default there.
+// What the alerting keeps in the state file: its own section, `notify`. The store knows it only as a
+// StateSection (notifySection below: defaults and checks), so that src/state imports nothing from here.
 import type { Severity } from '../core/types.js';
+import type { StateSection } from '../state/types.js';
+
+declare module '../state/types.js' {
+  interface StateSections {
+    notify: NotifyState;
+  }
+}
 
 /**
  * Per device: the state alerting has announced, or has committed to announce (a message for it is in the
@@ -92,3 +99,36 @@ export function outboxSummary(n: NotifyState): { pending: number; failed: number
   }
   return { pending, failed };
 }
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'missing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  return `a ${typeof v}`;
+}
+
+/**
+ * The `notify` section as read from a state file: defaults filled in, every field checked, so that a
+ * hand-edited or damaged file is a state-file error naming the field, never a TypeError deep in a poll
+ * ("n.outbox.push is not a function").
+ */
+export function checkNotifyState(raw: unknown): NotifyState {
+  if (!isObject(raw)) throw new Error(`"notify" is not an object (it is ${kindOf(raw)})`);
+  const n = { ...emptyNotifyState(), ...raw } as unknown as Record<string, unknown>;
+  for (const k of ['outbox', 'history'] as const) {
+    if (!Array.isArray(n[k])) throw new Error(`"notify.${k}" is not a list (it is ${kindOf(n[k])})`);
+    (n[k] as unknown[]).forEach((m, i) => {
+      if (!isObject(m) || typeof m.messageId !== 'string') throw new Error(`"notify.${k}[${i}]" is not a message (no "messageId")`);
+    });
+  }
+  if (!isObject(n.notified)) throw new Error(`"notify.notified" is not an object (it is ${kindOf(n.notified)})`);
+  if (typeof n.seq !== 'number' || !Number.isInteger(n.seq)) throw new Error(`"notify.seq" is not a whole number (it is ${kindOf(n.seq)})`);
+  return n as unknown as NotifyState;
+}
+
+export const notifySection: StateSection = { key: 'notify', empty: emptyNotifyState, check: checkNotifyState };

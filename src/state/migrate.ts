@@ -1,9 +1,10 @@
 // Schema versions of the state file. PURE: JSON in, StateFile out, or an error message.
-import { SCHEMA_VERSION, type StateFile } from './types.js';
-import { emptyNotifyState } from '../notify/types.js';
+import { SCHEMA_VERSION, type StateFile, type StateSection } from './types.js';
 
-export function emptyState(): StateFile {
-  return { schemaVersion: SCHEMA_VERSION, checkedAt: null, devices: {}, events: [], overrides: {}, acks: {}, notify: emptyNotifyState(), sources: {} };
+/** A new state: the store's own fields, and each section's defaults. */
+export function emptyState(sections: readonly StateSection[] = []): StateFile {
+  const own = { schemaVersion: SCHEMA_VERSION, checkedAt: null, devices: {}, events: [], overrides: {}, acks: {}, sources: {} };
+  return { ...own, ...Object.fromEntries(sections.map((x) => [x.key, x.empty()])) } as unknown as StateFile;
 }
 
 /**
@@ -30,14 +31,14 @@ function kindOf(v: unknown): string {
 }
 
 /** Bring parsed JSON up to the current schema; throws SchemaError for a newer or malformed file. */
-export function migrate(raw: unknown): { state: StateFile; from: number } {
+export function migrate(raw: unknown, sections: readonly StateSection[] = []): { state: StateFile; from: number } {
   if (!isObject(raw)) throw new SchemaError('the top level is not a JSON object');
   const from = raw.schemaVersion === undefined ? 0 : raw.schemaVersion;
   if (typeof from !== 'number' || !Number.isInteger(from) || from < 0) throw new SchemaError(`schemaVersion ${JSON.stringify(raw.schemaVersion)} is not a version number`);
   if (from > SCHEMA_VERSION) throw new SchemaError(`it was written by a newer simplemon (schemaVersion ${from}; this one reads up to ${SCHEMA_VERSION})`);
   let cur: Record<string, unknown> = raw;
   for (let v = from; v < SCHEMA_VERSION; v++) cur = MIGRATIONS[v](cur);
-  const base = emptyState();
+  const base = emptyState(sections);
   const state = { ...base, ...cur } as StateFile;
   // Every top-level field is checked here, so that a hand-edited or damaged file is a state-file error
   // naming the field, never a TypeError deep in a poll ("n.outbox.push is not a function").
@@ -46,17 +47,15 @@ export function migrate(raw: unknown): { state: StateFile; from: number } {
   }
   if (!Array.isArray(state.events)) throw new SchemaError(`"events" is not a list (it is ${kindOf(state.events)})`);
   if (state.checkedAt !== null && typeof state.checkedAt !== 'string') throw new SchemaError(`"checkedAt" is not a time or null (it is ${kindOf(state.checkedAt)})`);
-  if (!isObject(state.notify)) throw new SchemaError(`"notify" is not an object (it is ${kindOf(state.notify)})`);
-  state.notify = { ...emptyNotifyState(), ...state.notify };
-  const n = state.notify as unknown as Record<string, unknown>;
-  for (const k of ['outbox', 'history'] as const) {
-    if (!Array.isArray(n[k])) throw new SchemaError(`"notify.${k}" is not a list (it is ${kindOf(n[k])})`);
-    (n[k] as unknown[]).forEach((m, i) => {
-      if (!isObject(m) || typeof m.messageId !== 'string') throw new SchemaError(`"notify.${k}[${i}]" is not a message (no "messageId")`);
-    });
+  // the sections other modules own (the notifier's outbox) check themselves
+  const st = state as unknown as Record<string, unknown>;
+  for (const sec of sections) {
+    try {
+      st[sec.key] = sec.check(st[sec.key] === undefined ? sec.empty() : st[sec.key]);
+    } catch (e) {
+      throw new SchemaError((e as Error).message);
+    }
   }
-  if (!isObject(n.notified)) throw new SchemaError(`"notify.notified" is not an object (it is ${kindOf(n.notified)})`);
-  if (typeof n.seq !== 'number' || !Number.isInteger(n.seq)) throw new SchemaError(`"notify.seq" is not a whole number (it is ${kindOf(n.seq)})`);
   for (const k of ['overrides', 'acks', 'sources'] as const) {
     for (const [id, v] of Object.entries(state[k])) if (!isObject(v)) throw new SchemaError(`"${k}" entry "${id}" is not an object (it is ${kindOf(v)})`);
   }

@@ -7,7 +7,7 @@ import { writeFileAtomic } from './atomic.js';
 import { acquireLock, type Lock } from './lock.js';
 import { fsReason } from './fs-reason.js';
 import { emptyState, migrate, SchemaError } from './migrate.js';
-import type { StateFile } from './types.js';
+import type { StateFile, StateSection } from './types.js';
 import { SCHEMA_VERSION } from './types.js';
 import { RunError } from '../util/errors.js';
 import { clean } from '../render/sanitize.js';
@@ -22,7 +22,10 @@ export class StateFileError extends RunError {
 
 class StateAdapter implements Adapter<StateFile> {
   migratedFrom: number | null = null;
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    readonly sections: readonly StateSection[] = [],
+  ) {}
 
   async read(): Promise<StateFile | null> {
     let text: string;
@@ -54,7 +57,7 @@ class StateAdapter implements Adapter<StateFile> {
       throw new StateFileError(this.file, `it is not valid JSON (${msg})`, { cause: e });
     }
     try {
-      const { state, from } = migrate(raw);
+      const { state, from } = migrate(raw, this.sections);
       this.migratedFrom = from < SCHEMA_VERSION ? from : null;
       return state;
     } catch (e) {
@@ -83,8 +86,8 @@ export interface StateStore {
 }
 
 /** Read the state without the lock (status): writes are atomic renames, so a read sees a whole file. */
-export async function readState(file: string): Promise<StateFile> {
-  const db = new Low<StateFile>(new StateAdapter(file), emptyState());
+export async function readState(file: string, sections: readonly StateSection[] = []): Promise<StateFile> {
+  const db = new Low<StateFile>(new StateAdapter(file, sections), emptyState(sections));
   await db.read();
   return db.data;
 }
@@ -93,10 +96,10 @@ export async function readState(file: string): Promise<StateFile> {
  * Open the state for change under the exclusive lock. The caller must `close()` (in finally).
  * Saving keeps the lock; close releases it.
  */
-export async function openState(file: string, opts: { lockTimeoutMs: number; command: string; warn?: (line: string) => void }): Promise<StateStore> {
+export async function openState(file: string, opts: { lockTimeoutMs: number; command: string; warn?: (line: string) => void; sections?: readonly StateSection[] }): Promise<StateStore> {
   const lock: Lock = await acquireLock(file, opts.lockTimeoutMs, opts.command, { warn: opts.warn });
   try {
-    const db = new Low<StateFile>(new StateAdapter(file), emptyState());
+    const db = new Low<StateFile>(new StateAdapter(file, opts.sections), emptyState(opts.sections));
     await db.read();
     return {
       file,

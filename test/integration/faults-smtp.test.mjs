@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../dist/config/load.js';
 import { createEmailNotifier } from '../../dist/notify/email-notifier.js';
-import { openState, readState } from '../../dist/state/store.js';
+// the state with the notifier's section, as the commands open it
+import { openAppState as openState, readAppState as readState } from '../../dist/app/state.js';
 import { alertsRetry } from '../../dist/cli/commands/alerts.js';
 import { startRawSmtp } from '../helpers/raw-smtp.mjs';
 import { startSnmpsim } from '../helpers/snmpsim.mjs';
@@ -69,10 +70,10 @@ async function poll(cfg, now) {
   const notifier = createEmailNotifier(cfg);
   const store = await openState(cfg.stateFile, { lockTimeoutMs: 5000, command: 'test poll' });
   try {
-    notifier.plan(store.data, { now, config: cfg, transitions: [], views: PROBLEM });
+    notifier.plan(store.data.notify, { now, transitions: [], views: PROBLEM });
     await store.save();
     const t0 = performance.now();
-    const report = await notifier.deliver(store.data, now, () => store.save());
+    const report = await notifier.deliver(store.data.notify, now, () => store.save());
     const ms = performance.now() - t0;
     await store.save();
     return { report, ms };
@@ -125,10 +126,10 @@ describe('SMTP faults: bounded polls, each owed email delivered exactly once', {
     let report;
     let ms;
     try {
-      notifier.plan(store.data, { now: at(0), config: cfg, transitions: [], views });
+      notifier.plan(store.data.notify, { now: at(0), transitions: [], views });
       await store.save();
       const t0 = performance.now();
-      report = await notifier.deliver(store.data, at(0), () => store.save());
+      report = await notifier.deliver(store.data.notify, at(0), () => store.save());
       ms = performance.now() - t0;
       await store.save();
     } finally {
@@ -143,7 +144,7 @@ describe('SMTP faults: bounded polls, each owed email delivered exactly once', {
     smtp.dataDelayMs = 0;
     const again = await openState(cfg.stateFile, { lockTimeoutMs: 5000, command: 'test poll' });
     try {
-      await createEmailNotifier(cfg).deliver(again.data, at(5), () => again.save());
+      await createEmailNotifier(cfg).deliver(again.data.notify, at(5), () => again.save());
     } finally {
       await again.close();
     }

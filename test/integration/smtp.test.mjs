@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { parseConfig } from '../../dist/config/load.js';
 import { createEmailNotifier } from '../../dist/notify/email-notifier.js';
-import { openState, readState } from '../../dist/state/store.js';
+// the state with the notifier's section, as the commands open it
+import { openAppState as openState, readAppState as readState } from '../../dist/app/state.js';
 import { alertsTest, alertsPending, alertsHistory, alertsRetry } from '../../dist/cli/commands/alerts.js';
 
 const PASSWORD = 'S3cret-pa55word!x';
@@ -159,10 +160,10 @@ async function poll(cfg, views, now, { kill = false } = {}) {
   const notifier = createEmailNotifier(cfg);
   const store = await openState(cfg.stateFile, { lockTimeoutMs: 5000, command: 'test poll' });
   try {
-    notifier.plan(store.data, { now, config: cfg, transitions: [], views });
+    notifier.plan(store.data.notify, { now, transitions: [], views });
     await store.save();
     if (!store.data.notify.outbox.length) return null;
-    const report = await notifier.deliver(store.data, now);
+    const report = await notifier.deliver(store.data.notify, now);
     outputs.push(...report.lines);
     if (!kill) await store.save();
     return report;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { runPoll } from '../../dist/app/run-poll.js';
 import { selectSources, numbersOf } from '../../dist/app/devices.js';
 import { kindRules } from '../../dist/core/rule.js';
-import { emptyState } from '../../dist/state/migrate.js';
+import { emptyAppState as emptyState } from '../../dist/app/state.js';
 
 const T0 = new Date('2026-12-01T08:00:00Z');
 
@@ -62,13 +62,13 @@ test('runPoll() saves what is owed before the notifier sends anything, and saves
   const src = fakeSource({ answers: { a: { level: 5 } } });
   const store = memoryStore(journal);
   const notifier = {
-    plan(state, input) {
+    plan(notify, input) {
       journal.push(`plan ${input.transitions.map((t) => `${t.device}:${t.to}`).join(',')}`);
-      state.notify.outbox.push({ id: 'm1' });
+      notify.outbox.push({ id: 'm1' });
     },
-    async deliver(state) {
+    async deliver(notify) {
       journal.push('deliver');
-      state.notify.outbox.length = 0;
+      notify.outbox.length = 0;
       return { sent: 1, failed: 0, deferred: 0, lines: [] };
     },
   };

@@ -4,7 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { decide, owedAlerts, recipientsFor, groupByRecipients, hiddenBy, unknownWanted } from '../../dist/notify/policy.js';
 import { planEmails, deliverEmails, announcedOf } from '../../dist/notify/email-notifier.js';
-import { emptyState } from '../../dist/state/migrate.js';
+import { emptyAppState as emptyState } from '../../dist/app/state.js';
 
 const NOW = new Date('2026-11-24T06:00:00.000Z');
 const HOUR = 3_600_000;
@@ -101,9 +101,9 @@ function acceptingMailer() {
 
 /** One poll as run-poll does it: plan, (save), deliver. */
 async function poll(state, views, at, email = EMAIL, mailer = acceptingMailer()) {
-  const decisions = planEmails(state, { now: at, config: { email }, transitions: [], views }, email);
+  const decisions = planEmails(state.notify, { now: at, transitions: [], views }, email);
   const queued = state.notify.outbox.map((e) => e.messageId);
-  const report = await deliverEmails(state, at, email, [], mailer.factory);
+  const report = await deliverEmails(state.notify, at, email, [], mailer.factory);
   return { decisions, queued, report, sent: mailer.sent };
 }
 
@@ -207,7 +207,7 @@ describe('planEmails() across polls', () => {
 
   test('what is owed is in the outbox before anything is sent, with a Message-ID', () => {
     const state = emptyState();
-    planEmails(state, { now: t(0), config: { email: EMAIL }, transitions: [], views: [dv('printer/office-1', 'critical')] }, EMAIL);
+    planEmails(state.notify, { now: t(0), transitions: [], views: [dv('printer/office-1', 'critical')] }, EMAIL);
     assert.equal(state.notify.outbox.length, 1);
     const e = state.notify.outbox[0];
     assert.equal(e.status, 'pending');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { openState, readState } from '../../dist/state/store.js';
+import { openAppState } from '../../dist/app/state.js';
 import { acquireLock } from '../../dist/state/lock.js';
 import { migrate } from '../../dist/state/migrate.js';
 
@@ -150,7 +151,8 @@ for (const [field, value, reason] of [
     else st[a] = value;
     const text = JSON.stringify(st);
     writeFileSync(file, text);
-    await assert.rejects(openState(file, { lockTimeoutMs: 1000, command: 'poll' }), (e) => {
+    // the notify section is checked by its owner, which the app hands to the store (src/app/state.ts)
+    await assert.rejects(openAppState(file, { lockTimeoutMs: 1000, command: 'poll' }), (e) => {
       assert.equal(e.exitCode, 1);
       assert.equal(e.message, `state file ${file} cannot be used: ${reason}. It was left untouched; fix it, or move it away to start afresh.`);
       return true;

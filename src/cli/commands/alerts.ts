@@ -5,7 +5,7 @@
 import type { Config } from '../../config/types.js';
 import type { EmailConfig } from '../../config/email-schema.js';
 import { parseDuration } from '../../config/validate.js';
-import { openState, readState } from '../../state/store.js';
+import { openAppState, readAppState } from '../../app/state.js';
 import { clean } from '../../render/sanitize.js';
 import { composeTest, formatTime } from '../../notify/compose.js';
 import { deliverEmails, makeMessageId, requeueFailed } from '../../notify/email-notifier.js';
@@ -40,7 +40,7 @@ function done(lines: string[], exitCode = 0): AlertsResult {
 }
 
 function lock(config: Config, command: string) {
-  return openState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command });
+  return openAppState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command });
 }
 
 /** Everyone who can get an alert: the recipients and every route's. */
@@ -94,7 +94,7 @@ export async function alertsTest(config: Config, opts: AlertsOptions = {}): Prom
     let report;
     let leftover: OutboxEntry[];
     try {
-      report = await deliverEmails(state, now, email, config.secrets, opts.mailer ?? createMailer);
+      report = await deliverEmails(state.notify, now, email, config.secrets, opts.mailer ?? createMailer);
     } finally {
       leftover = n.outbox;
       n.outbox = saved;
@@ -134,7 +134,7 @@ function entryLines(e: OutboxEntry, tz: string): string[] {
 /** `alerts pending`: the outbox — what is still owed, and what was refused for good. Exit 0 either way. */
 export async function alertsPending(config: Config, opts: AlertsOptions = {}): Promise<AlertsResult> {
   void opts;
-  const state = await readState(config.stateFile);
+  const state = await readAppState(config.stateFile);
   const tz = tzOf(config);
   const box = state.notify.outbox;
   if (!box.length) return done(['no emails pending']);
@@ -152,7 +152,7 @@ export async function alertsHistory(config: Config, opts: AlertsOptions & { sinc
     if (ms === null) throw new ConfigError(`--since "${opts.since}" is not a duration (examples: 1h, 7d, 2w)`);
     from = (opts.now ?? new Date()).getTime() - ms;
   }
-  const state = await readState(config.stateFile);
+  const state = await readAppState(config.stateFile);
   const tz = tzOf(config);
   const list = state.notify.history.filter((h) => Date.parse(h.sentAt) >= from);
   if (!list.length) return done([opts.since ? `no emails sent in the last ${opts.since}` : 'no emails sent yet']);
@@ -178,7 +178,7 @@ export async function alertsRetry(config: Config, opts: AlertsOptions = {}): Pro
     if (!state.notify.outbox.length) return done(['no emails pending']);
     const requeued = requeueFailed(state.notify);
     if (requeued) lines.push(`${requeued} failed email(s) queued again`);
-    const report = await deliverEmails(state, now, email, config.secrets, opts.mailer ?? createMailer, { onDelivered: () => store.save() });
+    const report = await deliverEmails(state.notify, now, email, config.secrets, opts.mailer ?? createMailer, { onDelivered: () => store.save() });
     await store.save();
     lines.push(...report.lines.map(clean));
     left = state.notify.outbox.length;

@@ -71,8 +71,8 @@ export async function checkCommand(g: GlobalOptions, target: string, opts: { ref
       const { pollWithProgress } = await import('./poll.js');
       await pollWithProgress(config, [], () => {});
     }
-    const { readState } = await import('../../state/store.js');
-    const state = await readState(config.stateFile);
+    const { readAppState } = await import('../../app/state.js');
+    const state = await readAppState(config.stateFile);
     r = await runCheck(config, state, new Date(), target, staleAfterMs);
   } catch (e) {
     const x = renderCheckError(scrubSecrets(errorMessage(e)));

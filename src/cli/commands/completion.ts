@@ -5,7 +5,7 @@
 import type { Command, Help, Option } from 'commander';
 import type { GlobalOptions } from '../main.js';
 import { findConfig, loadConfig } from '../../config/load.js';
-import { readState } from '../../state/store.js';
+import { readAppState } from '../../app/state.js';
 
 interface CommandSpec {
   /** "/override/set" — the command path, "" for the program. */
@@ -142,7 +142,7 @@ export async function completeDevices(g: GlobalOptions): Promise<number> {
     findConfig(g.config);
     const config = loadConfig(g.config);
     ids = [...config.printers.map((p) => p.id), ...config.vcenters.map((v) => `vcenter/${v.name}`)];
-    const state = await readState(config.stateFile);
+    const state = await readAppState(config.stateFile);
     ids.push(...Object.keys(state.devices));
   } catch {
     // completion must never print an error into the command line being typed

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
-import { openState, readState } from '../../state/store.js';
+import { openAppState, readAppState } from '../../app/state.js';
 import { runPoll } from '../../app/run-poll.js';
 import { viewsOf } from '../../app/devices.js';
 import { SOURCES } from '../../sources/index.js';
@@ -67,7 +67,7 @@ async function pollOnce(config: Config, out: (s: string) => void, color: boolean
   const c = makeChalk(color);
   const r = await runPoll(config, {
     sources: SOURCES,
-    openStore: () => openState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command: 'demo' }),
+    openStore: () => openAppState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command: 'demo' }),
     now: () => new Date(),
     log: () => {},
   });
@@ -75,7 +75,7 @@ async function pollOnce(config: Config, out: (s: string) => void, color: boolean
   const lines = transitionLines(r.transitions, c);
   for (const l of lines) out(l);
   if (!lines.length) out('(nothing changed: poll is quiet)');
-  const state = await readState(config.stateFile);
+  const state = await readAppState(config.stateFile);
   out('');
   out(c.dim('$ simplemon status'));
   out(renderStatus(viewsOf(state, config, SOURCES, new Date()), state.checkedAt, { chalk: c, now: new Date(), width: outputWidth(process.stdout, process.env) }));

@@ -45,9 +45,9 @@ export function listEvents(config: Config, state: StateFile, now: Date, opts: Ev
 }
 
 export async function eventsCommand(g: GlobalOptions, opts: EventsOptions): Promise<number> {
-  const [{ loadConfig }, { readState }] = await Promise.all([import('../../config/load.js'), import('../../state/store.js')]);
+  const [{ loadConfig }, { readAppState }] = await Promise.all([import('../../config/load.js'), import('../../app/state.js')]);
   const config = loadConfig(g.config);
-  const state = await readState(config.stateFile);
+  const state = await readAppState(config.stateFile);
   process.stdout.write(listEvents(config, state, new Date(), opts).output);
   return 0;
 }

@@ -3,7 +3,7 @@
 // half a file) and made world-readable (0644), since node_exporter runs as its own user.
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
-import { readState } from '../../state/store.js';
+import { readAppState } from '../../app/state.js';
 import { metricsText, writeMetricsFile } from '../../app/outputs.js';
 import { ConfigError } from '../../util/errors.js';
 
@@ -13,7 +13,7 @@ export const exportOpenMetrics = metricsText;
 export async function exportCommand(g: GlobalOptions, opts: { format: string; output?: string }): Promise<number> {
   if (opts.format !== 'openmetrics') throw new ConfigError(`unknown export format "${opts.format}": use openmetrics`);
   const config = loadConfig(g.config);
-  const state = await readState(config.stateFile);
+  const state = await readAppState(config.stateFile);
   if (opts.output) {
     await writeMetricsFile(opts.output, config, state, new Date());
   }

@@ -174,9 +174,9 @@ export async function deviceHistory(config: Config, state: StateFile, device: st
 }
 
 export async function historyCommand(g: GlobalOptions, device: string, opts: HistoryOptions): Promise<number> {
-  const [{ loadConfig }, { readState }] = await Promise.all([import('../../config/load.js'), import('../../state/store.js')]);
+  const [{ loadConfig }, { readAppState }] = await Promise.all([import('../../config/load.js'), import('../../app/state.js')]);
   const config = loadConfig(g.config);
-  const state = await readState(config.stateFile);
+  const state = await readAppState(config.stateFile);
   const [{ numbersOf, viewsOf }, { SOURCES }] = await Promise.all([import('../../app/devices.js'), import('../../sources/index.js')]);
   const now = new Date();
   const numbers = numbersOf(config, SOURCES);

@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
 import { parseDuration } from '../../config/validate.js';
-import { openState, readState } from '../../state/store.js';
+import { openAppState, readAppState } from '../../app/state.js';
 import { viewsOf } from '../../app/devices.js';
 import { appendEvents } from '../../app/events.js';
 import { SOURCES } from '../../sources/index.js';
@@ -57,7 +57,7 @@ function fmt(iso: string | null): string {
 }
 
 async function withState<T>(config: Config, command: string, fn: (state: StateFile) => T): Promise<T> {
-  const store = await openState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command });
+  const store = await openAppState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command });
   try {
     const out = fn(store.data);
     await store.save();
@@ -115,7 +115,7 @@ export async function overrideClear(g: GlobalOptions, pattern: string, now = new
 
 export async function overrideList(g: GlobalOptions, opts: { json?: boolean }, now = new Date()): Promise<number> {
   const config = loadConfig(g.config);
-  const state = await readState(config.stateFile);
+  const state = await readAppState(config.stateFile);
   const active = Object.entries(state.overrides).filter(([, o]) => activeOverride(o, now));
   if (opts.json) {
     process.stdout.write(JSON.stringify(active.map(([device, o]) => ({ device, ...o })), null, 2) + '\n');

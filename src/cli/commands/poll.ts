@@ -1,7 +1,7 @@
 // simplemon poll [what…]: the cron entry.
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
-import { openState } from '../../state/store.js';
+import { openAppState } from '../../app/state.js';
 import { runPoll, type HistoryRecorder, type PollResult } from '../../app/run-poll.js';
 import { SOURCES } from '../../sources/index.js';
 import { makeChalk, paintState, useColor } from '../../render/style.js';
@@ -45,7 +45,7 @@ export async function pollWithProgress(config: Config, what: string[], log: (lin
       config,
       {
         sources: SOURCES,
-        openStore: () => openState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command: 'poll' }),
+        openStore: () => openAppState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command: 'poll' }),
         notifier: await makeNotifier(config),
         now: () => new Date(),
         log,
@@ -80,8 +80,8 @@ export async function pollCommand(g: GlobalOptions, what: string[], opts: { verb
   if (result.historyError) process.stderr.write(`simplemon: ${clean(result.historyError)}\n`);
   if (opts.metricsFile || opts.html) {
     // the files show the state just saved (read again without the lock: writes are atomic renames)
-    const [{ readState }, outputs] = await Promise.all([import('../../state/store.js'), import('../../app/outputs.js')]);
-    const state = await readState(config.stateFile);
+    const [{ readAppState }, outputs] = await Promise.all([import('../../app/state.js'), import('../../app/outputs.js')]);
+    const state = await readAppState(config.stateFile);
     const now = new Date();
     if (opts.metricsFile) await outputs.writeMetricsFile(opts.metricsFile, config, state, now, result.durationMs / 1000);
     if (opts.html) await outputs.writeHtmlPage(opts.html, config, state, now);

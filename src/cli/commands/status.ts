@@ -1,7 +1,7 @@
 // simplemon status [kind]: what the last poll saw. Reads the state without the lock (writes are atomic).
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
-import { readState } from '../../state/store.js';
+import { readAppState } from '../../app/state.js';
 import { viewsOf } from '../../app/devices.js';
 import { SOURCES, kindOfWord, kindSpec, kindWords } from '../../sources/index.js';
 import { renderStatus, statusJson } from '../../render/status.js';
@@ -19,7 +19,7 @@ export async function statusCommand(g: GlobalOptions, kindWord: string | undefin
     const what = kind ? [kindSpec(kind)!.words[0]] : [];
     await pollWithProgress(config, what, () => {});
   }
-  const state = await readState(config.stateFile);
+  const state = await readAppState(config.stateFile);
   const now = new Date();
   let views = viewsOf(state, config, SOURCES, now);
   if (kind) views = views.filter((v) => v.kind === kind);
