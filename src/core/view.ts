@@ -26,6 +26,8 @@ export interface DeviceView {
   ack: Ack | null;
   blockedBy: string | null;
   lastSeen: string | null;
+  /** The last poll that tried the device (null: never tried, e.g. its source was not polled yet). */
+  lastPoll: string | null;
   metrics: Record<string, unknown>;
 }
 
@@ -67,6 +69,7 @@ export function viewDevice(d: DeviceState, input: ViewInput = {}): DeviceView {
     ack: d.state === 'ok' ? null : (input.ack ?? null),
     blockedBy: d.blockedBy,
     lastSeen: d.lastSeen,
+    lastPoll: d.lastPoll,
     metrics: d.metrics,
   };
 }

@@ -4,6 +4,7 @@
 import type { Config } from '../config/types.js';
 import type { EmailConfig } from '../config/email-schema.js';
 import type { StateFile } from '../state/types.js';
+import type { Severity } from '../core/types.js';
 import type { DeliveryReport, Notifier, PlanInput } from './notifier.js';
 import { groupByRecipients, owedAlerts, recipientsFor, type Announced, type AlertItem, type Decision } from './policy.js';
 import { composeDevice, composeDigest, headerText, type Composed } from './compose.js';
@@ -80,7 +81,9 @@ function queue(state: StateFile, email: EmailConfig, now: Date, to: string[], it
 export function planEmails(state: StateFile, input: PlanInput, email: EmailConfig): Record<string, Decision> {
   const n = state.notify;
   const now = input.now;
-  const owed = owedAlerts({ views: input.views, announced: announcedOf(n), email, now });
+  const previous: Record<string, Severity | 'new'> = {};
+  for (const t of input.transitions) previous[t.device] = t.first ? 'new' : t.from;
+  const owed = owedAlerts({ views: input.views, announced: announcedOf(n), email, now, previous });
   for (const id of owed.forget) delete n.notified[id];
   if (!owed.items.length) return owed.decisions;
   const ctx = { now, timezone: email.timezone, reminders: email.repeatEveryMs !== null };
