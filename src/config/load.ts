@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { buildConfig } from './schema.js';
+import { formatYamlErrors } from './yaml-errors.js';
 import type { Config } from './types.js';
 import type { Ctx, ConfigIssue } from './validate.js';
 import { ConfigError } from '../util/errors.js';
@@ -37,11 +38,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions = {}):
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
-    const msgs = doc.errors.map((e) => {
-      const lp = e.linePos?.[0];
-      return `${file}:${lp ? `${lp.line}:${lp.col}` : '?'}: YAML syntax: ${e.message.split('\n')[0]}`;
-    });
-    throw new ConfigError(`invalid config ${file}\n${msgs.join('\n')}`);
+    throw new ConfigError(`invalid config ${file}\n${formatYamlErrors(file, text, doc.errors).join('\n')}`);
   }
   const ctx: Ctx = {
     lines,

@@ -118,6 +118,9 @@ function stepDevice(prevDev: DeviceState | undefined, r: Reading, ruleSet: Devic
     // it comes back quietly with its upstream.
     d.reach = { ...base.reach, pending: null };
     for (const k of Object.keys(d.rules)) d.rules[k] = { ...d.rules[k], pending: null };
+    // what was read about it this poll (a VM's host and power state) is current, even on its first poll;
+    // the source leaves its stale figures out, and the last good ones are kept
+    if (r.reachable) d.metrics = { ...base.metrics, ...r.metrics };
   } else {
     const reachSettings = rules.reachable;
     const reachObs: Observation = r.reachable ? { state: 'ok', message: null } : { state: 'critical', message: r.error ?? 'no answer' };

@@ -12,7 +12,6 @@
 //   | some recipients refused, others accepted               | sent       | refused ones stay, per code |
 import type { SmtpConfig } from '../config/email-schema.js';
 import { clean } from '../render/sanitize.js';
-import { scrubSecrets } from '../util/secrets.js';
 import type { OutboxEntry } from './types.js';
 
 /** What goes on the wire: the outbox entry's message, as written before the first attempt. */
@@ -98,7 +97,7 @@ function secretForms(smtp: SmtpConfig, secrets: readonly string[]): string[] {
 export function safeText(text: string, forms: readonly string[]): string {
   let out = text;
   for (const s of forms) out = out.split(s).join('***');
-  out = clean(scrubSecrets(out)).replace(/\s+/g, ' ').trim();
+  out = clean(out).replace(/\s+/g, ' ').trim();
   return out.length > 300 ? out.slice(0, 299) + '…' : out;
 }
 

@@ -10,7 +10,7 @@ import type { DeviceNumber } from '../../core/numbers.js';
 import { matchesGlob } from '../../core/overrides.js';
 import { renderCheck, renderCheckError, type CheckResult } from '../../render/nagios.js';
 import { errorMessage } from '../../util/errors.js';
-import { scrubSecrets } from '../../util/secrets.js';
+import { isOwnError, maskLibraryText } from '../../util/secrets.js';
 
 /** Data older than this is stale unless --stale-after says otherwise: 3 × a 5-minute cron interval. */
 export const DEFAULT_STALE_AFTER_MS = 15 * 60_000;
@@ -75,7 +75,7 @@ export async function checkCommand(g: GlobalOptions, target: string, opts: { ref
     const state = await readState(config.stateFile);
     r = await runCheck(config, state, new Date(), target, staleAfterMs);
   } catch (e) {
-    const x = renderCheckError(scrubSecrets(errorMessage(e)));
+    const x = renderCheckError(isOwnError(e) ? errorMessage(e) : maskLibraryText(errorMessage(e)));
     r = { exitCode: x.exitCode, output: `${x.line}\n` };
   }
   process.stdout.write(r.output);
