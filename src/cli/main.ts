@@ -154,7 +154,7 @@ function registerOutputs(program: Command, run: (fn: Run) => Promise<void>): voi
     .description('Nagios/Icinga plugin: one status line with performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
     .argument('<device>', 'device id (printer/office-1), glob (host/vc1/*), kind (printers) or device name')
     .option('-r, --refresh', 'poll first')
-    .option('--stale-after <duration>', 'data older than this is UNKNOWN (default 15m: 3 × a 5-minute poll)')
+    .option('--stale-after <duration>', 'data older than this is UNKNOWN (default: 3 × poll-interval, 15m for 5m)')
     // a plugin's usage errors are UNKNOWN (3) on stdout, never commander's exit 2 on stderr
     .configureOutput({ outputError: () => {} })
     .exitOverride((e) => {

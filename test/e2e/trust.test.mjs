@@ -223,12 +223,17 @@ test('status says STALE when the last poll is older than 3 × poll-interval, in 
   const coloured = await cli(['status', '--config', cfg], { env: { FORCE_COLOR: '1', LANG: 'C.UTF-8' } });
   assert.match(coloured.stdout, /— \x1b\[31m\x1b\[1mSTALE/, 'in colour on a terminal');
   // 25 minutes with a 10-minute interval: not stale yet; 31 minutes: stale
+  // the Nagios check agrees: its default --stale-after is 3 × poll-interval too
   st.checkedAt = new Date(Date.now() - 25 * 60_000).toISOString();
   writeFileSync(join(d, 's.json'), JSON.stringify(st), { mode: 0o600 });
   assert.equal(JSON.parse((await cli(['status', '--json', '--config', cfg])).stdout).stale, false);
+  assert.equal((await cli(['check', 'printer/lobby', '--config', cfg])).code, 0);
   st.checkedAt = new Date(Date.now() - 31 * 60_000).toISOString();
   writeFileSync(join(d, 's.json'), JSON.stringify(st), { mode: 0o600 });
   assert.equal(JSON.parse((await cli(['status', '--json', '--config', cfg])).stdout).stale, true);
+  const chk = await cli(['check', 'printer/lobby', '--config', cfg]);
+  assert.equal(chk.code, 3);
+  assert.match(chk.stdout, /stale/);
 });
 
 test('config init creates missing folders', async () => {

@@ -207,6 +207,15 @@ describe('inventory request and errors', () => {
     assert.equal(describeError(Object.assign(new Error('x'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), ctx).message, 'untrusted TLS certificate (self-signed certificate) at vc.example.com: give its CA in ca-file, or set insecure: true');
     assert.equal(describeError(Object.assign(new Error('timeout of 30000ms exceeded'), { code: 'ECONNABORTED' }), ctx).message, 'no answer from vc.example.com within 30s');
   });
+  test('a fault or library text that echoes the password is masked; our own words are not, whatever the password', () => {
+    const ctx = { url: 'https://vc.example.com/sdk', timeoutMs: 30000, username: 'mon@vsphere.local', password: 'wrong' };
+    const invalid = { root: { Envelope: { Body: { Fault: { faultcode: 'ServerFaultCode', faultstring: 'x', detail: { InvalidLoginFault: { attributes: { 'xsi:type': 'InvalidLogin' } } } } } } } };
+    assert.equal(describeError(invalid, ctx).message, 'login failed for mon@vsphere.local: wrong user name or password');
+    const echo = { ...ctx, password: 'Vc-S3cret!' };
+    const sys = { root: { Envelope: { Body: { Fault: { faultcode: 'ServerFaultCode', faultstring: 'bad request: <password>Vc-S3cret!</password>', detail: { SystemErrorFault: { attributes: { 'xsi:type': 'SystemError' } } } } } } } };
+    assert.doesNotMatch(describeError(sys, echo).message, /Vc-S3cret!/);
+    assert.doesNotMatch(describeError(new Error('parser choked on Vc-S3cret! near line 1'), echo).message, /Vc-S3cret!/);
+  });
   test('gone devices are removed; a mass disappearance (lost permissions?) is withheld instead', () => {
     const vms = Array.from({ length: 30 }, (_, i) => `vm/vc1/v${i}`);
     const hosts = ['host/vc1/h1', 'host/vc1/h2'];

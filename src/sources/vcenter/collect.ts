@@ -8,7 +8,6 @@
 //   |                               |                       | host/<vc>/<host>; known before but gone now: `removed`    |
 //   | unreachable, login failed,    | unreachable + reason  | every device known from the last good poll (memory):      |
 //   | fault, timeout, bad answer    |                       | reachable false, blockedBy vcenter/<vc> (stays unknown)   |
-import { maskSecrets } from '../../util/secrets.js';
 import type { VcenterConfig } from './config.js';
 import type { DeviceKind, Reading } from '../../core/types.js';
 import type { CollectResult } from '../types.js';
@@ -72,7 +71,7 @@ export async function collectVcenter(
     const vcMetrics = { reachable: true, version: session.content.version, latencyMs: session.latencyMs };
     result = { readings: [vcenterReading(vc.name, target, vcMetrics, null), ...readings], removed, stats: { roundTrips: 0, pages, ms: 0, objects } };
   } catch (e) {
-    const why = maskSecrets((e as Error).message, [vc.password]); // a library's text: keep the password out
+    const why = (e as Error).message;
     opts.log?.(`[vcenter ${vc.name}] ${why}`);
     const known = (memory.devices ?? []).filter((id) => polledKinds.has(id.split('/')[0]));
     result = {
