@@ -103,11 +103,11 @@ export function safeText(text: string, forms: readonly string[]): string {
 
 function describe(e: SmtpErrorLike, smtp: SmtpConfig, forms: readonly string[]): string {
   const where = `[smtp ${smtp.host}:${smtp.port}]`;
-  let msg = e.message ?? String(e);
+  let msg = safeText(e.message ?? String(e), forms); // the server's or library's words: masked; ours below are not
   if (e.code === 'ETIMEDOUT') msg = `timeout after ${smtp.timeoutMs} ms (${msg})`;
   if (/STARTTLS/i.test(msg) && smtp.requireTls) msg = `refused to send in clear (require-tls): ${msg}`;
   if (/certificate|self[- ]signed/i.test(msg) && !smtp.insecure) msg = `${msg} — the server's certificate is not trusted: give its CA as ca-file${smtp.caFile ? ` (now ${smtp.caFile})` : ''}`;
-  return `${where} ${safeText(msg, forms)}${e.code ? ` (${e.code})` : ''}`;
+  return `${where} ${clean(msg)}${e.code ? ` (${e.code})` : ''}`;
 }
 
 function refusedOf(list: SmtpErrorLike['rejectedErrors'], smtp: SmtpConfig, forms: readonly string[]): RefusedRecipient[] {
