@@ -3,7 +3,7 @@
 // exit codes: 0 done, 1 could not do its job, 2 usage or config error. Never process.exit().
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { errorMessage } from '../util/errors.js';
-import { scrubSecrets } from '../util/secrets.js';
+import { isOwnError, maskLibraryText } from '../util/secrets.js';
 import { renderCheckError } from '../render/nagios.js';
 
 export interface GlobalOptions {
@@ -16,7 +16,7 @@ type Run = (global: GlobalOptions) => Promise<number | void>;
 function buildProgram(run: (fn: Run) => Promise<void>): Command {
   const program = new Command('simplemon');
   program
-    .description('Monitor vCenter hosts and VMs, printers and services from cron; email on state changes.')
+    .description('Monitor vCenter (hosts, VMs, datastores) and network printers (SNMP) from cron; email on state changes.')
     .version('0.1.0', '-V, --version')
     .option('-c, --config <file>', 'config file (default: $SIMPLEMON_CONFIG, ./monitor.config.yaml, /etc/simplemon/monitor.config.yaml)')
     .option('--no-color', 'no colours (also when NO_COLOR is set or output is not a terminal)')
@@ -26,7 +26,7 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
 
   program
     .command('poll')
-    .description('poll devices, evaluate, save state and send alerts — the cron entry; quiet unless something changed')
+    .description('poll devices, evaluate, save state and send alerts — the cron entry; prints only what changed (with email: only trouble sending it)')
     .argument('[what...]', 'kinds to poll, singular or plural: vcenters, hosts, vms, datastores, printers, services (default: everything configured)')
     .option('-v, --verbose', 'print every device and timings')
     .option('--metrics-file <file>', 'also write the state as OpenMetrics text for node_exporter (atomically, 0644)')
@@ -37,7 +37,7 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
 
   program
     .command('status')
-    .description('show the saved state as tables (or JSON)')
+    .description('show the saved state as tables (or JSON); says when the last poll is stale')
     .argument('[kind]', 'only this kind, singular or plural: vcenters, hosts, vms, datastores, printers, services')
     .option('-p, --problems', 'only devices that are not ok')
     .option('-r, --refresh', 'poll first')
@@ -175,7 +175,7 @@ function registerOutputs(program: Command, run: (fn: Run) => Promise<void>): voi
     .description('Nagios/Icinga plugin: one status line with performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
     .argument('<device>', 'device id (printer/office-1), glob (host/vc1/*), kind (printers) or device name')
     .option('-r, --refresh', 'poll first')
-    .option('--stale-after <duration>', 'data older than this is UNKNOWN (default 15m: 3 × a 5-minute poll)')
+    .option('--stale-after <duration>', 'data older than this is UNKNOWN (default: 3 × poll-interval, 15m for 5m)')
     // a plugin's usage errors are UNKNOWN (3) on stdout, never commander's exit 2 on stderr
     .configureOutput({ outputError: () => {} })
     .exitOverride((e) => {
@@ -236,9 +236,10 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const code = typeof (e as { exitCode?: unknown }).exitCode === 'number' ? (e as { exitCode: number }).exitCode : 1;
-    const msg = scrubSecrets(errorMessage(e));
+    // our own messages name devices and are printed as written; a library's text may carry a secret
+    const msg = isOwnError(e) ? errorMessage(e) : maskLibraryText(errorMessage(e));
     process.stderr.write(`simplemon: ${msg}\n`);
-    if (process.env.SIMPLEMON_DEBUG && e instanceof Error && e.stack) process.stderr.write(scrubSecrets(e.stack) + '\n');
+    if (process.env.SIMPLEMON_DEBUG && e instanceof Error && e.stack) process.stderr.write(maskLibraryText(e.stack) + '\n');
     process.exitCode = code;
   }
 }

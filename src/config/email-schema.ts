@@ -59,7 +59,7 @@ export const EMAIL_DEFAULTS = {
   timeoutMs: 10_000,
   mode: 'digest' as const,
   repeatEveryMs: null,
-  notifyUnknown: false,
+  notifyUnknown: true,
 };
 
 /** An address as it may appear in an envelope: no spaces, no angle brackets, no CR/LF, one "@". */

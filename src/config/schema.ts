@@ -12,6 +12,7 @@ import { duration, entries, fail, fields, join, list, namedList, num, str, timeZ
 export const DEFAULTS = {
   stateFile: 'state/simplemon.json',
   lockTimeoutMs: 60_000,
+  pollIntervalMs: 5 * 60_000,
   eventLogSize: 1000,
   timeoutMs: 2000,
   retries: 1,
@@ -107,6 +108,7 @@ export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string):
     dir,
     stateFile: ctx.resolvePath(DEFAULTS.stateFile),
     lockTimeoutMs: DEFAULTS.lockTimeoutMs,
+    pollIntervalMs: DEFAULTS.pollIntervalMs,
     eventLogSize: DEFAULTS.eventLogSize,
     defaults: { timeoutMs: DEFAULTS.timeoutMs, retries: DEFAULTS.retries, concurrency: DEFAULTS.concurrency },
     thresholds: {},
@@ -125,6 +127,12 @@ export function buildConfig(ctx: Ctx, doc: Document, file: string, dir: string):
       if (v) cfg.stateFile = ctx.resolvePath(v);
     },
     'lock-timeout': (n, p) => (cfg.lockTimeoutMs = duration(ctx, n, p) ?? cfg.lockTimeoutMs),
+    'poll-interval': (n, p) => {
+      const ms = duration(ctx, n, p);
+      if (typeof ms !== 'number') return;
+      if (ms < 60_000) fail(ctx, n, p, 'must be at least 1m (cron runs a job at most once a minute)');
+      else cfg.pollIntervalMs = ms;
+    },
     'event-log-size': (n, p) => (cfg.eventLogSize = num(ctx, n, p, { integer: true, min: 10, max: 1_000_000 }) ?? cfg.eventLogSize),
     defaults: (n, p) => (cfg.defaults = netDefaults(ctx, n, p)),
     thresholds: (n, p) => (cfg.thresholds = thresholds(ctx, n, p)),

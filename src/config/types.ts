@@ -26,6 +26,8 @@ export interface Config extends SourceSections {
   dir: string;
   stateFile: string;
   lockTimeoutMs: number;
+  /** How often cron runs `poll`: `status` calls data older than 3 × this stale. */
+  pollIntervalMs: number;
   eventLogSize: number;
   defaults: NetDefaults;
   thresholds: ThresholdConfig;

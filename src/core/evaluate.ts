@@ -118,13 +118,19 @@ function stepDevice(prevDev: DeviceState | undefined, r: Reading, ruleSet: Devic
     // it comes back quietly with its upstream.
     d.reach = { ...base.reach, pending: null };
     for (const k of Object.keys(d.rules)) d.rules[k] = { ...d.rules[k], pending: null };
+    // what was read about it this poll (a VM's host and power state) is current, even on its first poll;
+    // the source leaves its stale figures out, and the last good ones are kept
+    if (r.reachable) d.metrics = { ...base.metrics, ...r.metrics };
   } else {
     const reachSettings = rules.reachable;
     const reachObs: Observation = r.reachable ? { state: 'ok', message: null } : { state: 'critical', message: r.error ?? 'no answer' };
+    // A device that has never answered has no reboot to ride out: its first failure is confirmed at once,
+    // so the poll that first tries it reports why (a wrong address or key), not "not polled yet".
+    const reachStep = reachSettings ?? { failuresBeforeAlert: 1, successesBeforeRecovery: 1 };
     const reach =
       reachSettings && !reachSettings.enabled && !r.reachable
         ? { ...base.reach }
-        : stepRule(base.reach, reachObs, reachSettings ?? { failuresBeforeAlert: 1, successesBeforeRecovery: 1 }, now);
+        : stepRule(base.reach, reachObs, base.lastSeen === null ? { ...reachStep, failuresBeforeAlert: 1 } : reachStep, now);
     d.reach = { ...reach, error: r.reachable ? null : (r.error ?? 'no answer') };
     if (!r.reachable && reach.state === 'ok') d.reach.error = base.reach.error; // not confirmed yet
     if (r.reachable) {
@@ -159,7 +165,9 @@ export function evaluate(input: EvaluateInput): EvaluateOutput {
     const next = stepDevice(prev, r, rules, now);
     devices[r.id] = next;
     const from: Severity = prev?.state ?? 'unknown';
-    if (next.state !== from) {
+    // the poll that first tries a device reports it, also when it stays unknown (never answered)
+    const firstTry = !prev || prev.lastPoll === null;
+    if (next.state !== from || (firstTry && next.state === 'unknown' && !next.blockedBy)) {
       transitions.push({
         at: now,
         device: r.id,
@@ -169,7 +177,7 @@ export function evaluate(input: EvaluateInput): EvaluateOutput {
         to: next.state,
         problems: problemsOf(next),
         blockedBy: next.blockedBy,
-        first: !prev,
+        first: firstTry,
       });
       events.push({ at: now, type: 'transition', device: r.id, from, to: next.state, message: problemsOf(next).map((p) => p.message).join('; ') || undefined });
     }

@@ -135,7 +135,9 @@ export function reachableRule(kind: DeviceKind, severity: 'unknown' | 'warning' 
     name: 'reachable',
     kind,
     description: 'the device answers; after failures-before-alert failed polls it becomes `severity`',
-    defaults: { enabled: true, options: { severity } },
+    // 2 failed polls: a printer rebooting (or a 1-minute network blip) misses at most one 5-minute poll,
+    // and a device that is really gone is still reported within two polls (10 minutes)
+    defaults: { enabled: true, failuresBeforeAlert: 2, options: { severity } },
     optionKeys: {
       severity: (v) => (v === 'unknown' || v === 'warning' || v === 'critical' ? null : 'must be unknown, warning or critical'),
     },

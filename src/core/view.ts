@@ -27,6 +27,8 @@ export interface DeviceView {
   ack: Ack | null;
   blockedBy: string | null;
   lastSeen: string | null;
+  /** The last poll that tried the device (null: never tried, e.g. its source was not polled yet). */
+  lastPoll: string | null;
   metrics: Record<string, unknown>;
   /** Forecasts of its numbers by key (toner, free space), when the history gave any. */
   forecast: Record<string, NumberForecast> | null;
@@ -71,6 +73,7 @@ export function viewDevice(d: DeviceState, input: ViewInput = {}): DeviceView {
     ack: d.state === 'ok' ? null : (input.ack ?? null),
     blockedBy: d.blockedBy,
     lastSeen: d.lastSeen,
+    lastPoll: d.lastPoll,
     metrics: d.metrics,
     forecast: input.forecast ?? null,
   };

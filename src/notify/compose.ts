@@ -80,17 +80,17 @@ function deviceLabel(i: Pick<AlertItem, 'kind' | 'name'>): string {
 
 /** What happened to an item, in a few words. */
 function headline(i: AlertItem): string {
+  // the state before is the one last emailed or seen, never an invented `ok`
+  const was = i.from === 'new' ? ' (new)' : i.from === null || i.from === i.to ? '' : ` (was ${i.from})`;
   switch (i.action) {
     case 'problem':
-      return `${label(i.to)} (was ok)`;
     case 'escalation':
-      return `${label(i.to)} (was ${i.from})`;
     case 'change':
-      return `${label(i.to)} (was ${i.from})`;
+      return `${label(i.to)}${was}`;
     case 'reminder':
       return `still ${label(i.to)}`;
     case 'recovery':
-      return `OK (was ${i.from})`;
+      return `OK${was}`;
   }
 }
 

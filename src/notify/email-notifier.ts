@@ -3,6 +3,7 @@
 // sends what is queued (send.ts) and records only what a server accepted.
 import type { Config } from '../config/types.js';
 import type { EmailConfig } from '../config/email-schema.js';
+import type { Severity } from '../core/types.js';
 import type { DeliveryReport, Notifier, PlanInput } from './notifier.js';
 import { groupByRecipients, owedAlerts, recipientsFor, type Announced, type AlertItem, type Decision } from './policy.js';
 import { composeDevice, composeDigest, headerText, type Composed } from './compose.js';
@@ -77,7 +78,9 @@ function queue(n: NotifyState, email: EmailConfig, now: Date, to: string[], item
  */
 export function planEmails(n: NotifyState, input: PlanInput, email: EmailConfig): Record<string, Decision> {
   const now = input.now;
-  const owed = owedAlerts({ views: input.views, announced: announcedOf(n), email, now });
+  const previous: Record<string, Severity | 'new'> = {};
+  for (const t of input.transitions) previous[t.device] = t.first ? 'new' : t.from;
+  const owed = owedAlerts({ views: input.views, announced: announcedOf(n), email, now, previous });
   for (const id of owed.forget) delete n.notified[id];
   if (!owed.items.length) return owed.decisions;
   const ctx = { now, timezone: email.timezone, reminders: email.repeatEveryMs !== null };

@@ -26,10 +26,10 @@ export interface Decision {
 }
 
 export interface DecideInput {
-  view: Pick<DeviceView, 'state' | 'maintenance' | 'ack' | 'blockedBy'>;
+  view: Pick<DeviceView, 'state' | 'maintenance' | 'ack' | 'blockedBy'> & Partial<Pick<DeviceView, 'lastPoll'>>;
   /** null: nothing announced (as far as email knows, the device is ok). */
   announced: Announced | null;
-  /** Is `unknown` alerted for this device (email.notify-unknown)? */
+  /** Is `unknown` alerted for this device (email.notify-unknown, on by default)? */
   unknownWanted: boolean;
   repeatEveryMs: number | null;
   now: Date;
@@ -45,7 +45,8 @@ const RANK: Record<Severity, number> = { ok: 0, unknown: 1, warning: 2, critical
  *   |----|--------------------------------------------------------|------------|----------------------------|
  *   | 1  | blocked by an upstream device                          | none       | kept (the upstream's email counts it) |
  *   | 2  | in maintenance (override or window)                    | none       | kept                       |
- *   | 3  | S = unknown, unknown not asked for this device         | none       | kept (hold)                |
+ *   | 3  | S = unknown, unknown not asked for this device (notify-unknown: false) | none | kept (hold)   |
+ *   | 3a | S = unknown, never tried by a poll (its source not polled yet) | none | —                       |
  *   | 4  | S = ok, nothing announced                              | none       | —                          |
  *   | 5  | S = ok, N a problem that was sent or is still queued    | recovery   | removed                    |
  *   | 6  | S = ok, N a problem whose email was refused for good    | forget     | removed                    |
@@ -58,6 +59,11 @@ const RANK: Record<Severity, number> = { ok: 0, unknown: 1, warning: 2, critical
  *   | 13 | S = N, repeat-every elapsed since N.at                 | reminder   | at = now                   |
  *   | 14 | S = N, repeat-every not yet elapsed                    | none       | kept                       |
  *
+ * Unknown is news by default: a device that stops answering (after its `reachable` rule's
+ * failures-before-alert) is row 7 and its recovery row 5; one that never answered is row 7 on the poll
+ * that first tries it, and only then (rows 10–14 afterwards). Row 3a keeps a device that no poll has
+ * tried yet (`poll printers` with vCenters configured) from being announced as unreachable.
+ *
  * Rows 1–3 keep the announcement, so that when maintenance or the upstream failure ends the next poll
  * compares the real state with what was last emailed and sends one transition email if they differ
  * (and nothing if they do not). Never twice: once queued, N equals S and only rows 10–14 apply.
@@ -68,6 +74,7 @@ export function decide(input: DecideInput): Decision {
   if (view.blockedBy) return { action: 'none', why: `hidden by ${view.blockedBy}` };
   if (view.maintenance) return { action: 'none', why: `in maintenance (${view.maintenance.source})` };
   if (s === 'unknown' && !input.unknownWanted) return { action: 'none', why: 'unknown is not alerted for this device' };
+  if (s === 'unknown' && view.lastPoll === null) return { action: 'none', why: 'not tried by a poll yet' };
   const nState: Severity = n?.state ?? 'ok';
   if (s === 'ok') {
     if (!n || nState === 'ok') return { action: 'none', why: 'ok, nothing announced' };
@@ -93,8 +100,12 @@ export interface AlertItem {
   id: string;
   kind: DeviceKind;
   name: string;
-  /** What was announced before (ok when nothing was). */
-  from: Severity;
+  /**
+   * The state before, as last emailed or seen: what was announced; else what the device showed before
+   * this poll's change; `new` for a device on its first poll; null when it did not change this poll and
+   * nothing was announced (it comes out of maintenance, or an override ended): then no "was" is claimed.
+   */
+  from: Severity | 'new' | null;
   /** What the device shows now. */
   to: Severity;
   /** Since when it has been in `to` (ISO). */
@@ -139,6 +150,8 @@ export interface OwedInput {
   announced: Record<string, Announced>;
   email: Pick<EmailConfig, 'notifyUnknown' | 'repeatEveryMs'>;
   now: Date;
+  /** Per device id that changed this poll, the state it had before (`new`: its first poll). */
+  previous?: Record<string, Severity | 'new'>;
 }
 
 export interface Owed {
@@ -172,7 +185,7 @@ export function owedAlerts(input: OwedInput): Owed {
       id: v.id,
       kind: v.kind,
       name: v.name,
-      from: n?.state ?? 'ok',
+      from: n?.state ?? input.previous?.[v.id] ?? null,
       to: v.state,
       since: v.since,
       problems: v.problems,
@@ -188,7 +201,8 @@ export function owedAlerts(input: OwedInput): Owed {
 
 /** The severity a route looks at: the problem's, or for a recovery the one it recovers from. */
 function itemSeverity(item: Pick<AlertItem, 'action' | 'from' | 'to'>): Severity {
-  return item.action === 'recovery' ? item.from : item.to;
+  if (item.action !== 'recovery') return item.to;
+  return item.from === null || item.from === 'new' ? 'ok' : item.from;
 }
 
 export function routeMatches(route: EmailRoute, item: Pick<AlertItem, 'action' | 'from' | 'to' | 'kind' | 'name' | 'id'>): boolean {

@@ -17,7 +17,6 @@
 // one deadline, `timeout`, for its whole exchange: at the deadline the connection is torn down.
 import type { SmtpConfig } from '../config/email-schema.js';
 import { clean } from '../render/sanitize.js';
-import { scrubSecrets } from '../util/secrets.js';
 import type { OutboxEntry } from './types.js';
 
 /** What goes on the wire: the outbox entry's message, as written before the first attempt. */
@@ -103,17 +102,17 @@ function secretForms(smtp: SmtpConfig, secrets: readonly string[]): string[] {
 export function safeText(text: string, forms: readonly string[]): string {
   let out = text;
   for (const s of forms) out = out.split(s).join('***');
-  out = clean(scrubSecrets(out)).replace(/\s+/g, ' ').trim();
+  out = clean(out).replace(/\s+/g, ' ').trim();
   return out.length > 300 ? out.slice(0, 299) + '…' : out;
 }
 
 function describe(e: SmtpErrorLike, smtp: SmtpConfig, forms: readonly string[]): string {
   const where = `[smtp ${smtp.host}:${smtp.port}]`;
-  let msg = e.message ?? String(e);
+  let msg = safeText(e.message ?? String(e), forms); // the server's or library's words: masked; ours below are not
   if (e.code === 'ETIMEDOUT') msg = `timeout after ${smtp.timeoutMs} ms (${msg})`;
   if (/STARTTLS/i.test(msg) && smtp.requireTls) msg = `refused to send in clear (require-tls): ${msg}`;
   if (/certificate|self[- ]signed/i.test(msg) && !smtp.insecure) msg = `${msg} — the server's certificate is not trusted: give its CA as ca-file${smtp.caFile ? ` (now ${smtp.caFile})` : ''}`;
-  return `${where} ${safeText(msg, forms)}${e.code ? ` (${e.code})` : ''}`;
+  return `${where} ${clean(msg)}${e.code ? ` (${e.code})` : ''}`;
 }
 
 function refusedOf(list: SmtpErrorLike['rejectedErrors'], smtp: SmtpConfig, forms: readonly string[]): RefusedRecipient[] {

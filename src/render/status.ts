@@ -119,8 +119,25 @@ export function renderKindTable(kind: DeviceKind, views: DeviceView[], opts: Tab
   return out;
 }
 
+/** How often cron is expected to poll when the config does not say (`poll-interval`). */
+export const DEFAULT_POLL_INTERVAL_MS = 5 * 60_000;
+
+/** Data older than 3 polls is stale: cron has missed two runs in a row (or stopped). Never polled is stale too. */
+export function isStale(checkedAt: string | null, now: Date, pollIntervalMs = DEFAULT_POLL_INTERVAL_MS): boolean {
+  if (!checkedAt) return true;
+  return now.getTime() - Date.parse(checkedAt) > 3 * pollIntervalMs;
+}
+
+/** `5m`, `1h`, `90s`, `1h30m`: a poll interval as the config writes it. */
+function formatInterval(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const sec = Math.round((ms % 60_000) / 1000);
+  return [h ? `${h}h` : '', m ? `${m}m` : '', sec ? `${sec}s` : ''].join('') || '0s';
+}
+
 /** One table per kind, in a fixed order; a one-line summary first. */
-export function renderStatus(views: DeviceView[], checkedAt: string | null, opts: TableOptions & { outbox?: { pending: number; failed: number } }): string {
+export function renderStatus(views: DeviceView[], checkedAt: string | null, opts: TableOptions & { outbox?: { pending: number; failed: number }; pollIntervalMs?: number }): string {
   const c = opts.chalk;
   const counts: Record<string, number> = {};
   for (const v of views) counts[v.state] = (counts[v.state] ?? 0) + 1;
@@ -128,7 +145,10 @@ export function renderStatus(views: DeviceView[], checkedAt: string | null, opts
     .filter((s) => counts[s])
     .map((s) => paintState(c, s, `${counts[s]} ${s}`))
     .join(', ');
-  const head = `simplemon: ${views.length} device${views.length === 1 ? '' : 's'}${summary ? ` — ${summary}` : ''}; last poll ${checkedAt ? `${formatAge(checkedAt, opts.now)} ago (${checkedAt})` : 'never'}`;
+  const interval = opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  // stale data must never read as current: say so, loudly, when cron has missed its runs
+  const stale = checkedAt && isStale(checkedAt, opts.now, interval) ? ` — ${c.red.bold('STALE')}${c.red(`: cron may have stopped (poll-interval ${formatInterval(interval)})`)}` : '';
+  const head = `simplemon: ${views.length} device${views.length === 1 ? '' : 's'}${summary ? ` — ${summary}` : ''}; last poll ${checkedAt ? `${formatAge(checkedAt, opts.now)} ago (${checkedAt})${stale}` : 'never'}`;
   const lines = [head];
   const ob = opts.outbox;
   if (ob && (ob.pending || ob.failed)) {
@@ -147,11 +167,12 @@ export function renderStatus(views: DeviceView[], checkedAt: string | null, opts
 }
 
 /** The JSON contract of `status --json` (README "JSON contract"). Strings are JSON-escaped, so control characters cannot reach a terminal raw. */
-export function statusJson(views: DeviceView[], checkedAt: string | null, outbox: { pending: number; failed: number } = { pending: 0, failed: 0 }): string {
+export function statusJson(views: DeviceView[], checkedAt: string | null, outbox: { pending: number; failed: number } = { pending: 0, failed: 0 }, stale = false): string {
   return (
     JSON.stringify({
       schemaVersion: 1,
       checkedAt,
+      stale,
       outbox,
       devices: views.map((v) => ({
         id: v.id,

@@ -50,7 +50,8 @@ before(async () => {
       'vcenters:',
       `  - { name: vc1, url: "${sim.url}", username: "${sim.user}", password: "${sim.pass}", ca-file: vcsim-ca.pem }`,
       'printers:',
-      `  - { name: lobby, address: 127.0.0.1, port: ${agent.port}, snmp: { version: 2c, community: lobby-c } }`,
+      // a generous timeout: a printer that never answers is news on its first poll, and this machine is shared
+      `  - { name: lobby, address: 127.0.0.1, port: ${agent.port}, snmp: { version: 2c, community: lobby-c }, timeout: 5s, retries: 1 }`,
       'email:',
       `  smtp: { host: 127.0.0.1, port: ${smtp.server.address().port}, require-tls: false }`,
       '  from: simplemon@example.test',
@@ -101,10 +102,13 @@ test('out of toner + VM at 95 % CPU: one digest naming both; then nothing; then 
   assert.match(received[1].raw, new RegExp(vm.id.replace(/[/.]/g, '\\$&')));
 });
 
-test('a stopped simulator: one vCenter email, no host or VM emails', async () => {
+test('a stopped simulator: after the reachable rule\'s 2 failed polls, one vCenter email, no host or VM emails', async () => {
   const before = received.length;
   const cfgNotify = config;
   await sim.stop();
+  const first = await poll();
+  assert.equal(received.length, before, 'one failed poll is ridden out (failures-before-alert defaults to 2)');
+  assert.equal(first.stdout, '');
   const r = await poll();
   const st = JSON.parse((await cli(['status', '--json', '--config', cfgNotify])).stdout);
   const vc = st.devices.find((d) => d.id === 'vcenter/vc1');

@@ -68,8 +68,9 @@ test('status before any poll shows every configured device as unknown, never pol
 test('poll reads the printers, saves state (0600, beside the config, whatever the cwd), prints the changes; a second poll is quiet', async () => {
   const r = await cli(['poll', '--config', config], { env: env(), cwd: tmpdir() });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /printer\/laser: unknown → critical/);
-  assert.match(r.stdout, /printer\/evil: unknown → critical \(black \\x1b\]0 7% < 20%\)/, 'device text in poll output has its escapes made visible');
+  assert.match(r.stdout, /printer\/laser: new -> critical/);
+  assert.match(r.stdout, /printer\/evil: new -> critical \(black \\x1b\]0 7% < 20%\)/, 'device text in poll output has its escapes made visible (ASCII arrows: no LANG, as under cron)');
+  assert.match(r.stdout, /printer\/gone: new -> unknown \(timeout after 300ms \(0 retries\)\)/, 'a device that never answered is reported on the poll that first tries it');
   const stateFile = join(dir, 'state', 'simplemon.json');
   assert.ok(existsSync(stateFile));
   assert.equal(statSync(stateFile).mode & 0o777, 0o600);
@@ -225,7 +226,7 @@ test('a poll that cannot get the lock waits lock-timeout, then exits 1 with a cl
 test('simplemon demo runs end to end and shows a problem, then its recovery', async () => {
   const r = await cli(['demo']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /printer\/reception: unknown → critical \(yellow toner 12% < 20%\)/);
+  assert.match(r.stdout, /printer\/reception: new → critical \(yellow toner 12% < 20%\)/);
   assert.match(r.stdout, /printer\/reception: critical → ok/);
   assert.match(r.stdout, /printer\/warehouse: critical → ok/);
   assert.match(r.stdout, /basement\s+│ unknown/);

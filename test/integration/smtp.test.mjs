@@ -481,11 +481,11 @@ describe('email: config section', () => {
     return null;
   };
 
-  test('defaults: port 587 with require-tls, 465 with secure; digest; reminders off; unknown not alerted', () => {
+  test('defaults: port 587 with require-tls, 465 with secure; digest; reminders off; unknown alerted (notify-unknown: false opts out)', () => {
     const cfg = parseConfig(base('{ host: smtp.example.com }'), join(dir, 'ok.yaml'), { env: {} });
     assert.deepEqual(
       { port: cfg.email.smtp.port, requireTls: cfg.email.smtp.requireTls, secure: cfg.email.smtp.secure, timeout: cfg.email.smtp.timeoutMs, mode: cfg.email.mode, repeat: cfg.email.repeatEveryMs, unknown: cfg.email.notifyUnknown, insecure: cfg.email.smtp.insecure },
-      { port: 587, requireTls: true, secure: false, timeout: 10000, mode: 'digest', repeat: null, unknown: false, insecure: false },
+      { port: 587, requireTls: true, secure: false, timeout: 10000, mode: 'digest', repeat: null, unknown: true, insecure: false },
     );
     assert.equal(parseConfig(base('{ host: smtp.example.com, secure: true }'), join(dir, 'ok.yaml'), { env: {} }).email.smtp.port, 465);
     const full = parseConfig(base('{ host: h, user: monitor, password: "${SMTP_PASS}" }', '  repeat-every: 4h\n  mode: per-device\n  notify-unknown: ["vcenter/*"]\n  timezone: Asia/Shanghai\n'), join(dir, 'ok.yaml'), { env: { SMTP_PASS: PASSWORD } });

@@ -122,7 +122,7 @@ const OWN_EXPECTED = {
     pageCount: 5,
     supplies: [
       sup('1.1', 'Black Toner', 'toner', 'supplyThatIsConsumed', 'percent', 100, null, null),
-      sup('1.2', null, 'toner', 'supplyThatIsConsumed', 'percent', 100, null, null),
+      sup('1.2', 'Gelb ', 'toner', 'supplyThatIsConsumed', 'percent', 100, null, null), // cut off inside "Gelb →": the text before it
       sup('1.3', 'Magenta Toner', 'toner', 'supplyThatIsConsumed', 'percent', null, null, null),
     ],
     printerStatus: null,

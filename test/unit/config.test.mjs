@@ -30,6 +30,36 @@ test('the shipped sample config monitor.config.yaml validates and shows the docu
   assert.deepEqual(cfg.thresholds.printer['toner-low'].critical, { op: 'below', value: 20 });
   assert.deepEqual([cfg.thresholds.printer['supply-low'].warning, cfg.thresholds.printer['supply-low'].critical], [{ op: 'below', value: 10 }, undefined]);
   assert.deepEqual([cfg.thresholds.printer['waste-full'].warning, cfg.thresholds.printer['waste-full'].critical], [{ op: 'above', value: 90 }, { op: 'above', value: 95 }]);
+  assert.equal(cfg.pollIntervalMs, 5 * 60_000);
+  assert.equal(cfg.thresholds.printer.reachable.failuresBeforeAlert, 2, 'the built-in default, shown');
+});
+
+test('the sample config shows a night window for printers that are switched off, and file forms for every secret', () => {
+  const text = readFileSync(join(repo, 'monitor.config.yaml'), 'utf8');
+  const night = text.split('\n').find((l) => l.includes('printers-off-at-night'));
+  assert.ok(night, 'the sample shows a maintenance window for printers at night');
+  const cfg = parseConfig(text.replace('maintenance: []', `maintenance:\n${night.replace(/^#/, '')}`), join(repo, 'monitor.config.yaml'), { env: {} });
+  assert.deepEqual(cfg.maintenance.map((w) => [w.name, w.devices]), [['printers-off-at-night', ['printer/*']]]);
+  // secrets as files: ${ENV} is not set under cron
+  for (const line of text.split('\n').filter((l) => /^\s*#?\s*-?\s*(password|key|community)\s*:|[{ ](password|key):\s/.test(l))) {
+    assert.doesNotMatch(line.replace(/#.*?(not set under cron|or password)/, ''), /(password|key): *"?\$\{/, `an inline \${ENV} secret in the sample: ${line}`);
+  }
+  assert.match(text, /cron runs jobs with\s*\n?#?\s*only HOME, LOGNAME, PATH and SHELL/);
+});
+
+test('poll-interval: a duration of at least 1m (default 5m)', () => {
+  assert.equal(parseConfig('poll-interval: 10m\n', FILE, { env: {} }).pollIntervalMs, 600_000);
+  assert.equal(parseConfig('', FILE, { env: {} }).pollIntervalMs, 300_000);
+  assert.match(errorsOf('poll-interval: 30s\n')[0], /poll-interval: must be at least 1m/);
+});
+
+test('YAML syntax errors give line and column, a hint where one is known, and never end in a dangling colon', () => {
+  const errs = errorsOf('printers:\n  - { name: a, address: h, snmp: { version: 2c, community: ${PRINTER_COMMUNITY} } }\n');
+  assert.equal(errs.length, 1, 'one error per line: one cause');
+  assert.match(errs[0], /^\/etc\/simplemon\/monitor\.config\.yaml:2:\d+: YAML syntax: \$\{PRINTER_COMMUNITY\} inside \{ \} or \[ \] must be quoted: write "\$\{PRINTER_COMMUNITY\}"$/);
+  const tab = errorsOf('printers:\n\t- { name: a }\n');
+  assert.match(tab[0], /:2:1: YAML syntax: a tab is used for indentation; YAML allows only spaces there$/);
+  for (const e of [...errs, ...tab, ...errorsOf('a: "open\n'), ...errorsOf('x: 1\nx: 2\n')]) assert.doesNotMatch(e, /[:\s]$/, e);
 });
 
 test('an empty config is valid and has no devices', () => {
@@ -188,6 +218,8 @@ test('the commented examples in monitor.config.yaml validate once uncommented (e
   const text = out.join('\n').replaceAll('/etc/simplemon/', `${dir}/`);
   writeFileSync(join(dir, 'smtp.pass'), 'smtp-secret\n');
   writeFileSync(join(dir, 'auth.key'), 'auth-key-123\n');
+  writeFileSync(join(dir, 'priv.key'), 'priv-key-456\n');
+  writeFileSync(join(dir, 'vc1.pass'), 'vc-pass\n');
   // a self-signed CA for ca-file (the email schema checks it is a PEM certificate)
   const pem = readFileSync(join(repo, 'test', 'fixtures', 'tls', 'sample-ca.pem'), 'utf8');
   writeFileSync(join(dir, 'smtp-ca.pem'), pem);
@@ -200,6 +232,8 @@ test('the commented examples in monitor.config.yaml validate once uncommented (e
   assert.equal(cfg.vcenters[0].id, 'vcenter/vc1');
   assert.equal(cfg.vcenters[0].keepSession, false);
   assert.equal(cfg.vcenters[0].pageSize, 1000);
+  assert.equal(cfg.vcenters[0].password, 'vc-pass', 'password-file, as under cron');
+  assert.equal(cfg.printers[1].snmp.priv.key, 'priv-key-456');
 });
 
 test('a bad value with CR/LF or escapes is quoted with them made visible, never raw', () => {

@@ -148,13 +148,32 @@ test('evaluate() does not flap at the threshold with a recovery margin', () => {
   assert.equal(outs.flatMap((o) => o.transitions).length, 2);
 });
 
-test('evaluate() makes an unreachable device unknown, keeps its last metrics, and names the reason', () => {
-  const [, b] = run([reading(12), { ...reading(0), reachable: false, error: 'timeout after 2s', metrics: {} }]);
-  const d = b.devices['printer/office-1'];
+const down = (error = 'timeout after 2s') => ({ ...reading(0), reachable: false, error, metrics: {} });
+
+test('evaluate() makes an unreachable device unknown after 2 failed polls (the reachable default), keeps its last metrics, and names the reason', () => {
+  const [, b, c] = run([reading(12), down(), down()]);
+  assert.equal(b.devices['printer/office-1'].state, 'critical', 'one missed poll (a printer rebooting) is ridden out');
+  assert.deepEqual(b.transitions, []);
+  const d = c.devices['printer/office-1'];
   assert.equal(d.state, 'unknown');
   assert.equal(d.metrics.supplies[0].percent, 12, 'last good values kept');
   assert.deepEqual(problemsOf(d), [{ rule: 'reachable', severity: 'unknown', message: 'timeout after 2s' }]);
-  assert.deepEqual(b.transitions.map((t) => [t.from, t.to]), [['critical', 'unknown']]);
+  assert.deepEqual(c.transitions.map((t) => [t.from, t.to]), [['critical', 'unknown']]);
+});
+
+test('evaluate() reports a device that never answered on the poll that first tries it, with the reason, and only then', () => {
+  const [a, b, c] = run([down('authentication failed: unknown user name'), down('authentication failed: unknown user name'), reading(50)]);
+  const d = a.devices['printer/office-1'];
+  assert.equal(d.state, 'unknown');
+  assert.deepEqual(problemsOf(d), [{ rule: 'reachable', severity: 'unknown', message: 'authentication failed: unknown user name' }]);
+  assert.deepEqual(a.transitions.map((t) => [t.from, t.to, t.first]), [['unknown', 'unknown', true]]);
+  assert.deepEqual(b.transitions, [], 'once');
+  assert.deepEqual(c.transitions.map((t) => [t.from, t.to, t.first]), [['unknown', 'ok', false]]);
+});
+
+test('evaluate() keeps a device hidden behind an upstream failure silent on its first poll', () => {
+  const [a] = run([{ ...down('x'), blockedBy: 'host/vc1/esx1' }]);
+  assert.deepEqual(a.transitions, []);
 });
 
 test('evaluate() gives a blocked device state unknown and no problems of its own', () => {
@@ -208,6 +227,6 @@ test('printer-status rule: the errors option chooses which bits are critical', (
 });
 
 test('problemsOf(): an unreachable device\'s problem is the reading\'s error as the collector gave it (the reason alone)', () => {
-  const [, b] = run([reading(50), { ...reading(0), reachable: false, error: 'timeout after 2s (1 retry)', metrics: {} }]);
+  const [, , b] = run([reading(50), down('timeout after 2s (1 retry)'), down('timeout after 2s (1 retry)')]);
   assert.deepEqual(problemsOf(b.devices['printer/office-1']), [{ rule: 'reachable', severity: 'unknown', message: 'timeout after 2s (1 retry)' }]);
 });

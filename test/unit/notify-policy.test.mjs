@@ -23,12 +23,14 @@ const TABLE = [
   [2, 'in maintenance, announced problem now ok: no recovery yet', view('ok', { maintenance: { source: 'weekly-patching', reason: 'window', until: null } }), said('critical'), false, null, 'none'],
   [3, 'S = unknown, unknown not asked for this device', view('unknown'), said('critical'), false, null, 'none'],
   [3, 'S = unknown, unknown not asked, nothing announced', view('unknown'), null, false, null, 'none'],
+  ['3a', 'S = unknown, never tried by a poll (its source not polled yet)', view('unknown', { lastPoll: null }), null, true, null, 'none'],
   [4, 'S = ok, nothing announced', view('ok'), null, false, 4 * HOUR, 'none'],
   [5, 'S = ok, N a problem that was sent', view('ok'), said('critical'), false, null, 'recovery'],
   [5, 'S = ok, N a problem still queued', view('ok'), said('warning', { sent: false, pending: true }), false, null, 'recovery'],
   [6, 'S = ok, N a problem whose email was refused for good', view('ok'), said('critical', { sent: false, pending: false }), false, null, 'forget'],
   [7, 'S a problem, nothing announced', view('warning'), null, false, null, 'problem'],
   [7, 'S unknown (asked for), nothing announced', view('unknown'), null, true, null, 'problem'],
+  [7, 'S unknown on the poll that first tries it (never answered)', view('unknown', { lastPoll: NOW.toISOString() }), null, true, null, 'problem'],
   [8, 'S worse than N (warning → critical)', view('critical'), said('warning'), false, null, 'escalation'],
   [8, 'escalation even when acknowledged', view('critical', { ack: ACK }), said('warning'), false, null, 'escalation'],
   [9, 'S eased (critical → warning)', view('warning'), said('critical'), false, null, 'change'],
@@ -100,14 +102,56 @@ function acceptingMailer() {
 }
 
 /** One poll as run-poll does it: plan, (save), deliver. */
-async function poll(state, views, at, email = EMAIL, mailer = acceptingMailer()) {
-  const decisions = planEmails(state.notify, { now: at, transitions: [], views }, email);
+async function poll(state, views, at, email = EMAIL, mailer = acceptingMailer(), transitions = []) {
+  const decisions = planEmails(state.notify, { now: at, transitions, views }, email);
   const queued = state.notify.outbox.map((e) => e.messageId);
   const report = await deliverEmails(state.notify, at, email, [], mailer.factory);
   return { decisions, queued, report, sent: mailer.sent };
 }
 
 const t = (min) => new Date(NOW.getTime() + min * 60_000);
+/** A transition of this poll, as evaluate() gives it (first: the device's first poll). */
+const tr = (device, from, to, first = false) => ({ at: NOW.toISOString(), device, kind: device.split('/')[0], name: device.split('/').pop(), from, to, problems: [], blockedBy: null, first });
+
+describe('emails name the state last emailed or seen, never an invented ok', () => {
+  test('a device critical since its first poll is "new", in the subject and the body', async () => {
+    const state = emptyState();
+    const p = await poll(state, [dv('printer/office-1', 'critical')], t(0), { ...EMAIL, mode: 'per-device' }, undefined, [tr('printer/office-1', 'unknown', 'critical', true)]);
+    assert.match(p.sent[0].subject, /^\[simplemon\] CRITICAL \(new\): printer office-1/);
+    assert.match(p.sent[0].text, /^CRITICAL \(new\)  printer office-1/m);
+    assert.doesNotMatch(p.sent[0].text + p.sent[0].html + p.sent[0].subject, /was ok/);
+  });
+
+  test('a device that answered ok before says "was ok"; one seen unknown (not emailed) says "was unknown"', async () => {
+    const state = emptyState();
+    const email = { ...EMAIL, mode: 'per-device', notifyUnknown: false };
+    const p = await poll(state, [dv('printer/office-1', 'critical'), dv('printer/office-2', 'warning')], t(0), email, undefined, [tr('printer/office-1', 'ok', 'critical'), tr('printer/office-2', 'unknown', 'warning')]);
+    assert.match(p.sent[0].subject, /CRITICAL \(was ok\): printer office-1/);
+    assert.match(p.sent[1].subject, /WARNING \(was unknown\): printer office-2/);
+  });
+
+  test('a problem that did not change this poll (out of maintenance) claims no previous state', async () => {
+    const state = emptyState();
+    const p = await poll(state, [dv('printer/office-1', 'critical')], t(0), { ...EMAIL, mode: 'per-device' });
+    assert.match(p.sent[0].subject, /^\[simplemon\] CRITICAL: printer office-1/);
+    assert.doesNotMatch(p.sent[0].text, /\(was /);
+  });
+
+  test('a device that never answered is emailed once, as new and unknown, on the poll that first tries it (notify-unknown is on by default)', async () => {
+    const state = emptyState();
+    const email = { ...EMAIL, notifyUnknown: true };
+    const never = dv('printer/wrong-key', 'unknown', { lastPoll: t(0).toISOString(), problems: [{ rule: 'reachable', severity: 'unknown', message: 'authentication failed: unknown user name' }] });
+    const p1 = await poll(state, [never], t(0), email, undefined, [tr('printer/wrong-key', 'unknown', 'unknown', true)]);
+    assert.equal(p1.sent.length, 1);
+    assert.match(p1.sent[0].subject, /1 problem: printer wrong-key/);
+    assert.match(p1.sent[0].text, /UNKNOWN \(new\)  printer wrong-key/);
+    assert.match(p1.sent[0].text, /reachable: authentication failed: unknown user name/);
+    const p2 = await poll(state, [{ ...never, lastPoll: t(5).toISOString() }], t(5), email);
+    assert.equal(p2.sent.length, 0, 'once');
+    const untried = dv('printer/not-polled', 'unknown', { lastPoll: null });
+    assert.equal((await poll(emptyState(), [untried], t(0), email)).sent.length, 0, 'a device no poll has tried is not news');
+  });
+});
 
 describe('planEmails() across polls', () => {
   test('two problems in one poll give one digest naming both; the next poll sends nothing', async () => {
@@ -197,7 +241,7 @@ describe('planEmails() across polls', () => {
   test('per-device mode sends one email per device; a device that left the config is forgotten quietly', async () => {
     const state = emptyState();
     const email = { ...EMAIL, mode: 'per-device' };
-    const p = await poll(state, [dv('printer/office-1', 'critical'), dv('vm/vc1/web-1', 'warning')], t(0), email);
+    const p = await poll(state, [dv('printer/office-1', 'critical'), dv('vm/vc1/web-1', 'warning')], t(0), email, undefined, [tr('printer/office-1', 'ok', 'critical')]);
     assert.equal(p.sent.length, 2);
     assert.match(p.sent[0].subject, /CRITICAL \(was ok\): printer office-1 — black toner 3%/);
     const gone = await poll(state, [dv('vm/vc1/web-1', 'warning')], t(5), email);

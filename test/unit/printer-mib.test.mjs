@@ -158,9 +158,12 @@ describe('value decoding', () => {
     assert.equal(textValue(str('1.3', '')), '');
     assert.equal(textValue({ oid: '1.3', type: 'octets', value: 'already text' }), 'already text');
   });
-  test('text that is not UTF-8 (a multi-byte character cut short, binary) is null', () => {
-    assert.equal(textValue(hex('1.3', '47656c6220e280')), null);
+  test('text that is not UTF-8 is read as Latin-1 (older printers); a multi-byte character cut short keeps the text before it; binary is null', () => {
+    assert.equal(textValue(hex('1.3', '4275726f2047656c622054fc72')), 'Buro Gelb T\u00fcr');
+    assert.equal(textValue(hex('1.3', '436172747563686520e9746167e8726520c9')), 'Cartuche \u00e9tag\u00e8re \u00c9');
+    assert.equal(textValue(hex('1.3', '47656c6220e280')), 'Gelb ');
     assert.equal(textValue(hex('1.3', 'ff00ff')), null);
+    assert.equal(textValue(hex('1.3', '4142439c')), null, 'C1 control bytes: binary, not Latin-1 text');
   });
   test('an Integer, OID or exception where text belongs is null', () => {
     assert.equal(textValue(int('1.3', 42)), null);

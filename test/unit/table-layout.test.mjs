@@ -193,29 +193,16 @@ test('drawGrid(): a long table drawn in chunks reads as one table', () => {
   for (let i = 0; i < 130; i++) assert.ok(lines[i + 2].startsWith(`│ DC0_C0_RP0_VM${i} `), `row ${i} in order`);
 });
 
-test('renderKindTable() on 1,000 VMs is faster than one cli-table3 table of the same rows (its layout pass is quadratic in rows)', () => {
+// Speed is measured in `npm run bench`, never asserted in a test (a loaded CI machine would make it flaky).
+test('renderKindTable() on 1,000 VMs, drawn in chunks, is one table: every VM once, in order, every line the same width', () => {
   const views = Array.from({ length: 1000 }, (_, i) => vmView(`DC0_C0_RP0_VM${i}`));
-  const vms = KIND_SPECS.find((k) => k.kind === 'vm');
-  const oneTable = () => {
-    // what status drew before: every row in one cli-table3 table
-    const t = new Table({ head: ['Device', 'State', ...vms.columns.map((c) => c.header), 'Problems', 'Age'], style: { head: [], border: [] }, wordWrap: true, wrapOnWordBoundary: true });
-    for (const v of views) t.push([v.name, v.state, ...vms.columns.map((c) => c.value(v, NOW)), '', '2m']);
-    return t.toString();
-  };
-  const ours = () => renderKindTable('vm', views, { chalk: plain, now: NOW, width: 200 });
-  // the better of two runs: a shared machine only ever makes a run slower
-  const best = (f) => {
-    let min = Infinity;
-    for (let k = 0; k < 2; k++) {
-      const t = performance.now();
-      f();
-      min = Math.min(min, performance.now() - t);
-    }
-    return min;
-  };
-  const before = best(oneTable);
-  const after = best(ours);
-  assert.ok(after < before * 0.8, `1,000 rows: ${after.toFixed(0)} ms, one cli-table3 table ${before.toFixed(0)} ms`);
+  const out = renderKindTable('vm', views, { chalk: plain, now: NOW, width: 200 });
+  const lines = out.split('\n').slice(1).filter((l) => l);
+  assert.equal(new Set(lines.map((l) => [...l].length)).size, 1, 'one table, not several of different widths');
+  const names = lines.map((l) => /DC0_C0_RP0_VM\d+/.exec(l)?.[0]).filter(Boolean);
+  assert.deepEqual(names, views.map((v) => v.name));
+  assert.equal(lines.filter((l) => l.startsWith('┌')).length, 1, 'one top border');
+  assert.equal(lines.filter((l) => l.startsWith('└')).length, 1, 'one bottom border');
 });
 
 test('outputWidth(): a terminal uses its columns; piped output COLUMNS when set, else none', () => {

@@ -107,12 +107,16 @@ describe('mapping payloads recorded from the simulator', () => {
     for (const v of vms) assert.equal(v.blockedBy, v.metrics.host === 'DC0_C0_H3' ? 'host/vc1/DC0_C0_H3' : null, v.id);
   });
   test('VMs: CPU of maxCpuUsage, memory of configured memory, IPs from guest.net, guest disks', () => {
-    const v = got['vm/vc1/DC0_C0_RP0_VM0'].metrics;
+    // VM0 runs on the powered-off host H3: only its inventory facts are read (see the test below); VM2 is live
+    const v = got['vm/vc1/DC0_C0_RP0_VM2'].metrics;
     assert.equal(v.cpuPercent, Math.round((v.cpuUsageMhz / v.cpuMaxMhz) * 1000) / 10);
-    assert.equal(v.ip, '10.20.0.1');
-    assert.deepEqual(v.ips, ['10.20.0.1', 'fe80::250:56ff:fe00:0000']);
-    assert.deepEqual(v.disks[0], { path: '/', capacityBytes: 42949672960, freeBytes: 8589934592, freePercent: 20 });
+    assert.equal(v.ip, '10.20.0.3');
+    assert.equal(v.ips[0], '10.20.0.3');
+    assert.deepEqual(v.disks[0], { path: '/', capacityBytes: 85899345920, freeBytes: 22333829939, freePercent: 26 });
     assert.equal(v.toolsStatus, 'toolsOk');
+    const blocked = got['vm/vc1/DC0_C0_RP0_VM0'].metrics;
+    assert.deepEqual([blocked.host, blocked.ip, blocked.ips], ['DC0_C0_H3', '10.20.0.1', ['10.20.0.1', 'fe80::250:56ff:fe00:0000']]);
+    assert.equal(blocked.cpuPercent, undefined);
   });
 });
 
@@ -149,7 +153,21 @@ describe('mapping real-vCenter shapes (hand-written)', () => {
     assert.equal(twin.metrics.cpuPercent, null, 'maxCpuUsage 0 gives no percentage');
     assert.ok(!readings.some((r) => r.name.startsWith('tmpl-')));
     assert.equal(got['vm/vc1/db-01'].blockedBy, 'host/vc1/esx-02.example.com');
-    assert.deepEqual(got['vm/vc1/db-01'].metrics.disks, []);
+    assert.equal(got['vm/vc1/db-01'].metrics.disks, undefined, 'the figures of a VM behind a down host are stale: left out');
+  });
+  test('a VM behind a host that is down keeps the inventory facts of this poll (host, power state, IP) even on its first poll; no figures, no problems', () => {
+    const d = evaluateOnce(readings)['vm/vc1/db-01'];
+    assert.equal(d.state, 'unknown');
+    assert.equal(d.blockedBy, 'host/vc1/esx-02.example.com');
+    assert.equal(d.metrics.host, 'esx-02.example.com');
+    assert.equal(d.metrics.powerState, 'poweredOn');
+    assert.ok('ip' in d.metrics && 'ips' in d.metrics);
+    assert.equal(d.metrics.cpuPercent, undefined);
+    assert.deepEqual(problemsOf(d), []);
+    // on a later poll the last good figures are kept beside the fresh facts
+    const prev = { 'vm/vc1/db-01': { ...d, metrics: { host: 'esx-01.example.com', powerState: 'poweredOff', cpuPercent: 12, disks: [] } } };
+    const next = evaluate({ now: new Date('2026-11-24T06:05:00Z'), readings: [got['vm/vc1/db-01']], previous: prev, rulesOf }).devices['vm/vc1/db-01'];
+    assert.deepEqual([next.metrics.host, next.metrics.powerState, next.metrics.cpuPercent], ['esx-02.example.com', 'poweredOn', 12]);
   });
   test('default rules: host cpu/memory/health, host power, VM cpu and disk-free, datastore free and accessible', () => {
     const d = evaluateOnce(readings);
@@ -335,6 +353,15 @@ describe('inventory request and errors', () => {
     assert.equal(describeError(fault('NotAuthenticated'), ctx).faultType, 'NotAuthenticated');
     assert.equal(describeError(Object.assign(new Error('x'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), ctx).message, 'untrusted TLS certificate (self-signed certificate) at vc.example.com: give its CA in ca-file, or set insecure: true');
     assert.equal(describeError(Object.assign(new Error('timeout of 30000ms exceeded'), { code: 'ECONNABORTED' }), ctx).message, 'no answer from vc.example.com within 30s');
+  });
+  test('a fault or library text that echoes the password is masked; our own words are not, whatever the password', () => {
+    const ctx = { url: 'https://vc.example.com/sdk', timeoutMs: 30000, username: 'mon@vsphere.local', password: 'wrong' };
+    const invalid = { root: { Envelope: { Body: { Fault: { faultcode: 'ServerFaultCode', faultstring: 'x', detail: { InvalidLoginFault: { attributes: { 'xsi:type': 'InvalidLogin' } } } } } } } };
+    assert.equal(describeError(invalid, ctx).message, 'login failed for mon@vsphere.local: wrong user name or password');
+    const echo = { ...ctx, password: 'Vc-S3cret!' };
+    const sys = { root: { Envelope: { Body: { Fault: { faultcode: 'ServerFaultCode', faultstring: 'bad request: <password>Vc-S3cret!</password>', detail: { SystemErrorFault: { attributes: { 'xsi:type': 'SystemError' } } } } } } } };
+    assert.doesNotMatch(describeError(sys, echo).message, /Vc-S3cret!/);
+    assert.doesNotMatch(describeError(new Error('parser choked on Vc-S3cret! near line 1'), echo).message, /Vc-S3cret!/);
   });
   test('gone devices are removed; a mass disappearance (lost permissions?) is withheld instead', () => {
     const vms = Array.from({ length: 30 }, (_, i) => `vm/vc1/v${i}`);

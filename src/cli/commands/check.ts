@@ -10,9 +10,9 @@ import type { DeviceNumber } from '../../core/numbers.js';
 import { matchesGlob } from '../../core/overrides.js';
 import { renderCheck, renderCheckError, type CheckResult } from '../../render/nagios.js';
 import { errorMessage } from '../../util/errors.js';
-import { scrubSecrets } from '../../util/secrets.js';
+import { isOwnError, maskLibraryText } from '../../util/secrets.js';
 
-/** Data older than this is stale unless --stale-after says otherwise: 3 × a 5-minute cron interval. */
+/** Data older than this is stale unless --stale-after says otherwise: 3 × the default 5-minute poll-interval. */
 export const DEFAULT_STALE_AFTER_MS = 15 * 60_000;
 
 /**
@@ -57,7 +57,7 @@ export async function runCheck(config: Config, state: StateFile, now: Date, targ
 export async function checkCommand(g: GlobalOptions, target: string, opts: { refresh?: boolean; staleAfter?: string }): Promise<number> {
   let r: { exitCode: number; output: string };
   try {
-    let staleAfterMs = DEFAULT_STALE_AFTER_MS;
+    let staleAfterMs: number | null = null;
     if (opts.staleAfter !== undefined) {
       const { parseDuration } = await import('../../config/validate.js');
       const ms = parseDuration(opts.staleAfter);
@@ -66,6 +66,7 @@ export async function checkCommand(g: GlobalOptions, target: string, opts: { ref
     }
     const { loadConfig } = await import('../../config/load.js');
     const config = loadConfig(g.config);
+    staleAfterMs ??= 3 * config.pollIntervalMs; // what status calls stale (15m for the default 5m)
     if (opts.refresh) {
       // the poll of `status --refresh`: same locking, evaluation and alert emails as a cron poll
       const { pollWithProgress } = await import('./poll.js');
@@ -75,7 +76,7 @@ export async function checkCommand(g: GlobalOptions, target: string, opts: { ref
     const state = await readAppState(config.stateFile);
     r = await runCheck(config, state, new Date(), target, staleAfterMs);
   } catch (e) {
-    const x = renderCheckError(scrubSecrets(errorMessage(e)));
+    const x = renderCheckError(isOwnError(e) ? errorMessage(e) : maskLibraryText(errorMessage(e)));
     r = { exitCode: x.exitCode, output: `${x.line}\n` };
   }
   process.stdout.write(r.output);

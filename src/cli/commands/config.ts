@@ -1,7 +1,7 @@
 // simplemon config validate | init
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
@@ -25,7 +25,9 @@ export async function configValidate(g: GlobalOptions): Promise<number> {
 export async function configInit(file: string, opts: { force?: boolean }): Promise<number> {
   const target = resolve(file);
   if (existsSync(target) && !opts.force) throw new RunError(`${target} exists; use --force to overwrite it`);
+  const made = await mkdir(dirname(target), { recursive: true }); // /etc/simplemon/ on a fresh machine
   await writeFile(target, await readFile(SAMPLE_CONFIG, 'utf8'), { mode: 0o600 });
+  if (made) process.stdout.write(`created ${made}\n`);
   process.stdout.write(`wrote ${target}; edit it, then run: simplemon config validate --config ${file}\n`);
   return 0;
 }

@@ -6,6 +6,7 @@ import { runPoll, type HistoryRecorder, type PollResult } from '../../app/run-po
 import { SOURCES } from '../../sources/index.js';
 import { makeChalk, paintState, useColor } from '../../render/style.js';
 import { clean } from '../../render/sanitize.js';
+import { forEnvLocale } from '../../render/charset.js';
 import type { Config } from '../../config/types.js';
 import type { Notifier } from '../../notify/notifier.js';
 import type { Transition } from '../../core/types.js';
@@ -58,13 +59,17 @@ export async function pollWithProgress(config: Config, what: string[], log: (lin
   }
 }
 
-/** One line per state change; a device seen for the first time and fine is not news. */
+/**
+ * One line per state change; a device seen for the first time and fine is not news. A device on its
+ * first poll is `new` (never an invented previous state): `printer/x: new → unknown (timeout …)` is how
+ * a wrong address or key is reported, once.
+ */
 export function transitionLines(transitions: Transition[], c: ChalkInstance): string[] {
   return transitions
     .filter((t) => !(t.first && t.to === 'ok'))
     .map((t) => {
       const why = t.problems.map((p) => clean(p.message)).join('; ');
-      return `${clean(t.device)}: ${paintState(c, t.from)} → ${paintState(c, t.to)}${why ? ` (${why})` : ''}`;
+      return `${clean(t.device)}: ${t.first ? 'new' : paintState(c, t.from)} → ${paintState(c, t.to)}${why ? ` (${why})` : ''}`;
     });
 }
 
@@ -96,6 +101,6 @@ export async function pollCommand(g: GlobalOptions, what: string[], opts: { verb
     out.push(...logs.map((l) => `  ${clean(l)}`));
     out.push(`polled ${result.readings.length} device(s) in ${result.durationMs} ms; ${result.transitions.length} change(s); state saved to ${config.stateFile}`);
   }
-  if (out.length) process.stdout.write(out.join('\n') + '\n');
+  if (out.length) process.stdout.write(forEnvLocale(out.join('\n') + '\n', process.env));
   return 0;
 }

@@ -4,9 +4,10 @@ import { loadConfig } from '../../config/load.js';
 import { readAppState } from '../../app/state.js';
 import { viewsOf } from '../../app/devices.js';
 import { SOURCES, kindOfWord, kindSpec, kindWords } from '../../sources/index.js';
-import { renderStatus, statusJson } from '../../render/status.js';
+import { isStale, renderStatus, statusJson } from '../../render/status.js';
 import { makeChalk, useColor } from '../../render/style.js';
 import { outputWidth } from '../../render/width.js';
+import { forEnvLocale } from '../../render/charset.js';
 import { ConfigError } from '../../util/errors.js';
 import { outboxSummary } from '../../notify/types.js';
 
@@ -30,10 +31,11 @@ export async function statusCommand(g: GlobalOptions, kindWord: string | undefin
     return 0;
   }
   if (opts.json) {
-    process.stdout.write(statusJson(views, state.checkedAt, outboxSummary(state.notify)));
+    process.stdout.write(statusJson(views, state.checkedAt, outboxSummary(state.notify), isStale(state.checkedAt, now, config.pollIntervalMs)));
     return 0;
   }
   const c = makeChalk(useColor(process.stdout, process.env, g.color));
-  process.stdout.write(renderStatus(views, state.checkedAt, { chalk: c, now, width: outputWidth(process.stdout, process.env), outbox: outboxSummary(state.notify) }));
+  const text = renderStatus(views, state.checkedAt, { chalk: c, now, width: outputWidth(process.stdout, process.env), outbox: outboxSummary(state.notify), pollIntervalMs: config.pollIntervalMs });
+  process.stdout.write(forEnvLocale(text, process.env));
   return 0;
 }

@@ -4,6 +4,7 @@
 // round trips, turns every failure into one clear sentence, and logs out in `close()` — which the
 // collector calls in a `finally`. With keep-session, the cookie and the service content are kept in the
 // collector's memory (the state file, mode 0600) and reused until vCenter expires the session.
+import { maskSecrets } from '../../util/secrets.js';
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -171,9 +172,12 @@ function faultOf(e: unknown): { type: string | null; message: string } | null {
 /** One sentence for whatever went wrong on the wire. */
 export function describeError(
   e: unknown,
-  ctx: { url: string; timeoutMs: number; username: string; lastBody?: unknown; lastHeaders?: Record<string, unknown> | null; maxBytes?: number },
+  ctx: { url: string; timeoutMs: number; username: string; password?: string; lastBody?: unknown; lastHeaders?: Record<string, unknown> | null; maxBytes?: number },
 ): VcenterError {
   if (e instanceof VcenterError) return e;
+  // text from vCenter or a library (fault messages, bodies, URLs) may echo the password: masked here, where it
+  // enters; our own words around it ("wrong user name or password") are never masked
+  const lib = (t: string) => maskSecrets(t, [ctx.password]);
   const err = e as NodeJS.ErrnoException & { response?: { status?: number; headers?: Record<string, unknown>; data?: unknown }; body?: unknown; cause?: NodeJS.ErrnoException };
   const code = err?.code ?? err?.cause?.code;
   const host = new URL(ctx.url).host;
@@ -181,7 +185,7 @@ export function describeError(
   if (f) {
     if (f.type === 'InvalidLogin') return new VcenterError(`login failed for ${ctx.username}: wrong user name or password`, f.type, { cause: e });
     if (f.type === 'NotAuthenticated') return new VcenterError('session not authenticated (expired or logged out)', f.type, { cause: e });
-    return new VcenterError(`SOAP fault ${f.type ?? 'unknown'}${f.message ? `: ${f.message}` : ''}`, f.type, { cause: e });
+    return new VcenterError(`SOAP fault ${f.type ?? 'unknown'}${f.message ? `: ${lib(f.message)}` : ''}`, f.type, { cause: e });
   }
   if (code && TLS_CODES[code]) return new VcenterError(`untrusted TLS certificate (${TLS_CODES[code]}) at ${host}: give its CA in ca-file, or set insecure: true`, null, { cause: e });
   if (code === 'ECONNREFUSED') return new VcenterError(`connection refused by ${host}`, null, { cause: e });
@@ -198,7 +202,7 @@ export function describeError(
   const status = err?.response?.status;
   if (status && status >= 300 && status < 400) {
     const to = String(err?.response?.headers?.location ?? headers.location ?? '');
-    return new VcenterError(`${host} redirects${to ? ` to ${to}` : ''}: give the SDK endpoint (https://<vcenter>/sdk) as url`, null, { cause: e });
+    return new VcenterError(`${host} redirects${to ? ` to ${lib(to)}` : ''}: give the SDK endpoint (https://<vcenter>/sdk) as url`, null, { cause: e });
   }
   if (/html/i.test(ctype) || /^\s*<(!doctype html|html)/i.test(body))
     return new VcenterError(`${host} answered with an HTML page, not SOAP (status ${status ?? "?"}): is the URL the vCenter /sdk endpoint?`, null, { cause: e });
@@ -206,9 +210,9 @@ export function describeError(
   const msg = typeof err?.message === 'string' && err.message ? err.message : null;
   if (!msg || /Cannot parse response|Unexpected|Non-whitespace|Text data outside/i.test(msg)) {
     const snippet = body.replace(/\s+/g, ' ').trim().slice(0, 80);
-    return new VcenterError(`${host} answered with something that is not SOAP${status ? ` (status ${status})` : ''}${snippet ? `: "${snippet}"` : ''}`, null, { cause: e });
+    return new VcenterError(`${host} answered with something that is not SOAP${status ? ` (status ${status})` : ''}${snippet ? `: "${lib(snippet)}"` : ''}`, null, { cause: e });
   }
-  return new VcenterError(msg, null, { cause: e });
+  return new VcenterError(lib(msg), null, { cause: e });
 }
 
 export interface SessionOptions {
@@ -273,7 +277,7 @@ export class VimSession {
     } catch (e) {
       if (signal.aborted) throw this.deadlineError(method, signal, e);
       const c = this.client as unknown as { lastResponse?: unknown; lastResponseHeaders?: Record<string, unknown> | null };
-      throw describeError(e, { url: this.vc.url, timeoutMs: this.vc.timeoutMs, username: this.vc.username, lastBody: c.lastResponse, lastHeaders: c.lastResponseHeaders, maxBytes: this.maxBytes });
+      throw describeError(e, { url: this.vc.url, timeoutMs: this.vc.timeoutMs, username: this.vc.username, password: this.vc.password, lastBody: c.lastResponse, lastHeaders: c.lastResponseHeaders, maxBytes: this.maxBytes });
     }
   }
 

@@ -310,20 +310,33 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * An OCTET STRING as text: the exact bytes decoded as UTF-8, nothing trimmed. Older printers send
- * Latin-1 (`T\xf3ner`): bytes that are not UTF-8 are read as Latin-1 — unless they hold control
- * characters or C1 bytes (0x7f–0x9f), which no Latin-1 text has but binary data and a UTF-8 character
- * cut off by a truncated answer do: those give null rather than garbage. An Integer where text belongs
- * gives null too.
+ * Latin-1 (`B\xfcro`): bytes that are not UTF-8 are read as Latin-1 rather than dropped — except a
+ * multi-byte character cut off at the end (a truncated answer: the text before it is kept) and binary
+ * data (control bytes other than tab/CR/LF), which give null rather than garbage; an Integer where
+ * text belongs gives null too.
  */
 export function textValue(vb: RawVarbind | undefined): string | null {
   if (!vb || vb.type !== 'octets') return null;
   if (typeof vb.value === 'string') return vb.value;
   if (!isBytes(vb.value)) return null;
+  const b = vb.value;
   try {
-    return UTF8.decode(vb.value);
+    return UTF8.decode(b);
   } catch {
-    for (const b of vb.value) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || (b >= 0x7f && b <= 0x9f)) return null;
-    return Buffer.from(vb.value.buffer, vb.value.byteOffset, vb.value.byteLength).toString('latin1');
+    // a UTF-8 lead byte with too few continuation bytes at the very end: cut off
+    for (let k = 1; k <= 3 && k <= b.length; k++) {
+      const lead = b[b.length - k];
+      const need = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 && lead < 0xe0 ? 2 : 0;
+      if (need > k && b.subarray(b.length - k + 1).every((x) => x >= 0x80 && x < 0xc0)) {
+        try {
+          return UTF8.decode(b.subarray(0, b.length - k));
+        } catch {
+          break;
+        }
+      }
+    }
+    if (b.some((x) => (x < 0x20 && x !== 9 && x !== 10 && x !== 13) || x === 0x7f || (x >= 0x80 && x < 0xa0))) return null;
+    return Buffer.from(b).toString('latin1');
   }
 }
 

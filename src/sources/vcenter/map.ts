@@ -553,7 +553,9 @@ export function mapInventory(sets: PropertySet[], mc: MapContext, target: string
       const id = unique('vm', name, ps.moref);
       const host = hosts.get(morValue(ps.props['runtime.host']) ?? '');
       const m = vmMetrics(ps, mc.vcenter, host?.name ?? null);
-      out.push({ id, kind: 'vm', name, target: m.ip ?? '', reachable: true, error: null, metrics: m as unknown as Record<string, unknown>, blockedBy: host?.down ? host.id : null });
+      // behind a host that is down: the inventory facts read now (host, power, IPs); its figures are stale, left out
+      const facts = host?.down ? { vcenter: m.vcenter, powerState: m.powerState, host: m.host, ip: m.ip, ips: m.ips } : m;
+      out.push({ id, kind: 'vm', name, target: m.ip ?? '', reachable: true, error: null, metrics: facts as unknown as Record<string, unknown>, blockedBy: host?.down ? host.id : null });
     }
   }
   if (mc.kinds.datastores) {
