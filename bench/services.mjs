@@ -2,7 +2,8 @@
 // fast, 50 slow (300 ms), 10 hanging (never answer; timeout 2 s) — run by checkHttp() concurrently (at
 // most 32 at once), against the slowest single check alone, and against `curl` run sequentially over
 // the same 200 URLs (`curl -s -o /dev/null --max-time 2`), as a cron'd shell script would. Medians of
-// `runs` runs (default 3). Loopback only; every peer is a child process stopped at the end.
+// `runs` runs (default 3); curl once (BENCH_CURL_RUNS to repeat it: its time is mostly fixed waits).
+// Loopback only; every peer is a child process stopped at the end.
 //
 //   import { benchServices } from './services.mjs';
 //   const lines = await benchServices({ repoRoot, log: console.error });
@@ -20,7 +21,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -88,7 +89,7 @@ const median = (xs) => {
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 /** Run a command under GNU time (when present): wall ms (our clock), peak RSS KiB, exit code, output tails. */
-function timed(cmd, args, { cwd } = {}) {
+function timed(cmd, args, { cwd, keep = 200_000 } = {}) {
   const gnuTime = existsSync('/usr/bin/time');
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -97,7 +98,7 @@ function timed(cmd, args, { cwd } = {}) {
       : spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout = (stdout + d).slice(-200_000)));
+    child.stdout.on('data', (d) => (stdout = (stdout + d).slice(-keep)));
     child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-20_000)));
     child.once('error', reject);
     child.once('close', (code) => {
@@ -197,7 +198,7 @@ async function benchWholePoll({ repoRoot, list, runs, log }) {
 
 /** What the first full poll found, from `status --json`: devices by kind and state. */
 async function summarize(bin, configFile, cwd) {
-  const r = await timed(process.execPath, [bin, 'status', '--json', '--config', configFile], { cwd });
+  const r = await timed(process.execPath, [bin, 'status', '--json', '--config', configFile], { cwd, keep: 64 * 1024 * 1024 });
   try {
     const byKind = {};
     for (const d of JSON.parse(r.stdout).devices) {
@@ -212,7 +213,9 @@ async function summarize(bin, configFile, cwd) {
   }
 }
 
-export async function benchServices({ repoRoot, log = () => {}, runs = Number(process.env.BENCH_RUNS) || 3 }) {
+export async function benchServices({ repoRoot, log = () => {}, runs = Number(process.env.BENCH_RUNS) || 3, curlRuns = Number(process.env.BENCH_CURL_RUNS) || 1 }) {
+  const loadBefore = loadavg();
+  const cpus = availableParallelism();
   const { checkHttp } = await import(pathToFileURL(path.join(repoRoot, 'dist', 'protocols', 'http', 'check-http.js')).href);
   const peer = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
   try {
@@ -255,8 +258,10 @@ export async function benchServices({ repoRoot, log = () => {}, runs = Number(pr
     const hasCurl = await curlOne(`http://127.0.0.1:${port}/fast/probe`).then(() => true, () => false);
     if (hasCurl) {
       const times = [];
-      for (let r = 0; r < runs; r++) {
-        log(`services: curl over the 200 URLs, one after another (run ${r + 1}/${runs}, ~40 s)`);
+      // one run by default: ~35 s of its ~40 s are the fixed waits (10 × 2 s timeouts, 50 × 300 ms), which
+      // do not vary, and three runs would take two minutes of the part's three
+      for (let r = 0; r < curlRuns; r++) {
+        log(`services: curl over the 200 URLs, one after another (run ${r + 1}/${curlRuns}, ~40 s)`);
         const t0 = performance.now();
         for (const url of list) await curlOne(url);
         times.push(performance.now() - t0);
@@ -282,7 +287,7 @@ export async function benchServices({ repoRoot, log = () => {}, runs = Number(pr
           '| --- | --- | --- | --- | --- |',
           `| slowest single check alone (hanging, timeout ${TIMEOUT_MS / 1000} s) | ${secs(s)} | | 1.00× | ${curl ? `${(curl / s).toFixed(1)}× faster` : 'n/a'} |`,
           ...rows.map((r) => `| ${r.label} | ${secs(r.ms)} | ${mib(r.rssKiB)} | ${(r.ms / s).toFixed(2)}× | ${curl ? `${(curl / r.ms).toFixed(1)}× faster` : 'n/a'} |`),
-          `| curl × ${TOTAL}, sequential (services only) | ${curl ? secs(curl) : 'n/a (curl not installed)'} | | ${curl ? `${(curl / s).toFixed(1)}×` : ''} | 1.00× |`,
+          `| curl × ${TOTAL}, sequential (services only; ${curlRuns === 1 ? '1 run' : `median of ${curlRuns}`}) | ${curl ? secs(curl) : 'n/a (curl not installed)'} | | ${curl ? `${(curl / s).toFixed(1)}×` : ''} | 1.00× |`,
           `the two parts one after another would take ${secs(rows[0].ms + rows[1].ms)}; in one poll: ${secs(rows[2].ms)} (fresh state), ${secs(rows[3].ms)} (state kept)`,
         ];
       } catch (e) {
@@ -291,7 +296,7 @@ export async function benchServices({ repoRoot, log = () => {}, runs = Number(pr
       }
     }
     return [
-      `${TOTAL} HTTP checks on 127.0.0.1: ${TOTAL - SLOW - HANGING} fast, ${SLOW} slow (${SLOW_MS} ms), ${HANGING} hanging (timeout ${TIMEOUT_MS / 1000} s); keyword searched; median of ${runs}`,
+      `${TOTAL} HTTP checks on 127.0.0.1: ${TOTAL - SLOW - HANGING} fast, ${SLOW} slow (${SLOW_MS} ms), ${HANGING} hanging (timeout ${TIMEOUT_MS / 1000} s); keyword searched; median of ${runs} (curl: ${curlRuns === 1 ? '1 run' : `median of ${curlRuns}`})`,
       `results of the last concurrent run: ${counts.up} up, ${counts.timedOut} timed out`,
       '',
       '| case | wall | vs slowest single check | vs curl sequential |',
@@ -299,8 +304,9 @@ export async function benchServices({ repoRoot, log = () => {}, runs = Number(pr
       `| slowest single check alone (hanging, timeout ${TIMEOUT_MS / 1000} s) | ${secs(s)} | 1.00× | |`,
       `| checkHttp × ${TOTAL}, concurrency ${CONCURRENCY}, in list order (hanging spread, the last at #${TOTAL}) | ${secs(c)} | ${(c / s).toFixed(2)}× | ${curl ? `${(curl / c).toFixed(1)}× faster` : 'n/a'} |`,
       `| checkHttp × ${TOTAL}, concurrency ${CONCURRENCY}, hanging ones started first | ${secs(cf)} | ${(cf / s).toFixed(2)}× | ${curl ? `${(curl / cf).toFixed(1)}× faster` : 'n/a'} |`,
-      `| curl × ${TOTAL}, sequential | ${curl ? secs(curl) : 'n/a (curl not installed)'} | ${curl ? `${(curl / s).toFixed(1)}×` : ''} | 1.00× |`,
+      `| curl × ${TOTAL}, sequential (${curlRuns === 1 ? '1 run' : `median of ${curlRuns}`}) | ${curl ? secs(curl) : 'n/a (curl not installed)'} | ${curl ? `${(curl / s).toFixed(1)}×` : ''} | 1.00× |`,
       ...whole,
+      `load average (1, 5, 15 min) at the start: ${loadBefore.map((x) => x.toFixed(2)).join(', ')}; at the end: ${loadavg().map((x) => x.toFixed(2)).join(', ')} (${cpus} cores)`,
     ];
   } finally {
     peer.stdin.end();
