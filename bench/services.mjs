@@ -88,13 +88,13 @@ const median = (xs) => {
 };
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
-/** Run a command under GNU time (when present): wall ms (our clock), peak RSS KiB, exit code, output tails. */
+/** Run a command under GNU time (when present): wall ms (our clock), peak RSS KiB, CPU ms (user + sys), exit code, output tails. */
 function timed(cmd, args, { cwd, keep = 200_000 } = {}) {
   const gnuTime = existsSync('/usr/bin/time');
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = gnuTime
-      ? spawn('/usr/bin/time', ['-f', '__TIME__ %M', cmd, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn('/usr/bin/time', ['-f', '__TIME__ %M %U %S', cmd, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
       : spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -103,8 +103,8 @@ function timed(cmd, args, { cwd, keep = 200_000 } = {}) {
     child.once('error', reject);
     child.once('close', (code) => {
       const ms = performance.now() - t0;
-      const m = /__TIME__ (\d+)/.exec(stderr);
-      resolve({ ms, rssKiB: m ? Number(m[1]) : null, code, stdout, stderr: stderr.replace(/__TIME__.*\n?/, '') });
+      const m = /__TIME__ (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
+      resolve({ ms, rssKiB: m ? Number(m[1]) : null, cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : null, code, stdout, stderr: stderr.replace(/__TIME__.*\n?/, '') });
     });
   });
 }
@@ -187,7 +187,7 @@ async function benchWholePoll({ repoRoot, list, runs, log }) {
       log(`services: whole poll (run ${r + 1}/${runs}): first ${Math.round(first.ms)} ms, second ${Math.round(second.ms)} ms`);
     }
     return {
-      rows: Object.values(cases).map((c) => ({ label: c.label, ms: median(c.times.map((t) => t.ms)), rssKiB: c.times.every((t) => t.rssKiB) ? median(c.times.map((t) => t.rssKiB)) : null })),
+      rows: Object.values(cases).map((c) => ({ label: c.label, ms: median(c.times.map((t) => t.ms)), rssKiB: c.times.every((t) => t.rssKiB) ? median(c.times.map((t) => t.rssKiB)) : null, cpuMs: c.times.every((t) => t.cpuMs !== null) ? median(c.times.map((t) => t.cpuMs)) : null })),
       found,
     };
   } finally {
@@ -283,11 +283,11 @@ export async function benchServices({ repoRoot, log = () => {}, runs = Number(pr
           `whole CLI, one poll: the same ${TOTAL} services + ${PRINTERS} printers (one snmpsimd, ${PRINTERS} loopback endpoints) + one vCenter (govmomi simulator, ${VC_HOSTS} hosts × ${VC_VMS} VMs); concurrency ${CONCURRENCY}, SNMP timeout 2 s / 1 retry; median of ${runs}`,
           `first full poll found: ${found}`,
           '',
-          '| case | wall | peak RSS | vs slowest single check | vs curl sequential |',
-          '| --- | --- | --- | --- | --- |',
-          `| slowest single check alone (hanging, timeout ${TIMEOUT_MS / 1000} s) | ${secs(s)} | | 1.00× | ${curl ? `${(curl / s).toFixed(1)}× faster` : 'n/a'} |`,
-          ...rows.map((r) => `| ${r.label} | ${secs(r.ms)} | ${mib(r.rssKiB)} | ${(r.ms / s).toFixed(2)}× | ${curl ? `${(curl / r.ms).toFixed(1)}× faster` : 'n/a'} |`),
-          `| curl × ${TOTAL}, sequential (services only; ${curlRuns === 1 ? '1 run' : `median of ${curlRuns}`}) | ${curl ? secs(curl) : 'n/a (curl not installed)'} | | ${curl ? `${(curl / s).toFixed(1)}×` : ''} | 1.00× |`,
+          '| case | wall | CPU (user + sys) | peak RSS | vs slowest single check | vs curl sequential |',
+          '| --- | --- | --- | --- | --- | --- |',
+          `| slowest single check alone (hanging, timeout ${TIMEOUT_MS / 1000} s) | ${secs(s)} | | | 1.00× | ${curl ? `${(curl / s).toFixed(1)}× faster` : 'n/a'} |`,
+          ...rows.map((r) => `| ${r.label} | ${secs(r.ms)} | ${r.cpuMs === null ? '?' : secs(r.cpuMs)} | ${mib(r.rssKiB)} | ${(r.ms / s).toFixed(2)}× | ${curl ? `${(curl / r.ms).toFixed(1)}× faster` : 'n/a'} |`),
+          `| curl × ${TOTAL}, sequential (services only; ${curlRuns === 1 ? '1 run' : `median of ${curlRuns}`}) | ${curl ? secs(curl) : 'n/a (curl not installed)'} | | | ${curl ? `${(curl / s).toFixed(1)}×` : ''} | 1.00× |`,
           `the two parts one after another would take ${secs(rows[0].ms + rows[1].ms)}; in one poll: ${secs(rows[2].ms)} (fresh state), ${secs(rows[3].ms)} (state kept)`,
         ];
       } catch (e) {
