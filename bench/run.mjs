@@ -2,7 +2,8 @@
 // npm run bench: every figure side by side with its reference, measured in the same run.
 // These machines are shared and noisy: medians of several runs, and ratios.
 // Parts: startup (status/--help vs bare node), printers (issue 2), vCenter (issue 3, when present), history
-// (issue 12), services (issue 11: HTTP checks concurrent vs curl sequential).
+// (issue 12), services (issue 11: HTTP checks concurrent vs curl sequential,
+// and the whole `simplemon poll` with services, printers and vCenter in one poll).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { benchStartup } from './startup.mjs';
