@@ -1,6 +1,5 @@
 // Tables fit the terminal and never cut a device's name, its state, an address or a word (issue 9, item 4).
 import test from 'node:test';
-import Table from 'cli-table3';
 import assert from 'node:assert/strict';
 import { formatAge, noteOf, renderKindTable, renderStatus } from '../../dist/render/status.js';
 import { drawGrid, planGrid, tableWidth, COMFORTABLE } from '../../dist/render/layout.js';
