@@ -108,7 +108,7 @@ test('export --output writes the file atomically, world-readable for node_export
 test('check uses the config thresholds in perfdata (warning 30:, critical 10:) and the fallback numbers of every kind', async () => {
   const r = await cli(['check', 'printer/office-1', '--config', config]);
   assert.equal(r.code, 1, r.stdout);
-  assert.match(r.stdout, /^SIMPLEMON WARNING - printer\/office-1: black toner\\hp 89a 25% < 30% \| 'black_toner_hp_89a'=25%;30:;10:;0;100 'waste_toner'=80%;;;0;100 'cyan'=U;30:;10:;0;100 'pages'=48213c;;;0\n$/);
+  assert.match(r.stdout, /^SIMPLEMON WARNING - printer\/office-1: black toner\\hp 89a 25% < 30% \| 'black_toner_hp_89a'=25%;30:;10:;0;100 'waste_toner'=80%;10:;5:;0;100 'cyan'=U;30:;10:;0;100 'pages'=48213c;;;0\n$/);
   const vm = await cli(['check', 'vm/vc1/db-01', '--config', config]);
   assert.equal(vm.code, 2);
   assert.match(vm.stdout, /\| 'cpu'=12%;;80;0;100 'memory'=U;;;0;100 'disk_c'=5%;;10:;0;100 'disk_c_free_bytes'=5368709120B;;;0;107374182400 'disk_var_lib_pg'=50%;;10:;0;100 'disk_var_lib_pg_free_bytes'=500B;;;0;1000\n$/);
