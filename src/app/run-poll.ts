@@ -10,6 +10,7 @@ import { deviceRules, knownDevices, numbersOf, selectSources, viewsOf } from './
 import type { HistoryEntry } from '../history/store.js';
 import { appendEvents } from './events.js';
 import { forecastsDue, updateForecasts } from './forecasts.js';
+import { overrunNotice, scheduleNotices } from './schedule.js';
 import type { Notifier, DeliveryReport } from '../notify/notifier.js';
 import type { StateStore } from '../state/store.js';
 import type { StateFile } from '../state/types.js';
@@ -42,15 +43,24 @@ export interface PollResult {
   durationMs: number;
   /** Why this poll's numbers could not be kept in the history (the poll itself went on), else null. */
   historyError: string | null;
+  /** What this poll noticed about the schedule (missed polls, overlapping ones). */
+  notices: string[];
 }
 
 export async function runPoll(config: Config, deps: PollDeps, words: string[] = []): Promise<PollResult> {
   const selected = selectSources(deps.sources, words);
   const started = Date.now();
+  const startedAt = deps.now();
   const store = await deps.openStore();
   try {
     const state = store.data;
     const now = deps.now();
+    // cron stopped for a while, or polls piling up on the lock: news for the log, status and the next email
+    const interval = config.pollIntervalMs ?? 5 * 60_000;
+    const schedule = scheduleNotices(state.checkedAt, startedAt, now, interval);
+    const last = (state.sources.simplemon ??= {}) as { overrun?: LogEvent | null };
+    if (last.overrun) schedule.push(last.overrun);
+    last.overrun = null;
     const jobs = [...selected].map(async ([c, kinds]) => {
       const memory = (state.sources[c.name] ??= {});
       try {
@@ -68,7 +78,7 @@ export async function runPoll(config: Config, deps: PollDeps, words: string[] = 
     for (const r of readings) r.forecast = state.forecasts?.devices[r.id] ?? null;
     const out = evaluate({ now, readings, previous: state.devices, rulesOf: deviceRules(config, deps.sources) });
     state.devices = out.devices;
-    const events: LogEvent[] = [...out.events];
+    const events: LogEvent[] = [...schedule, ...out.events];
     const at = now.toISOString();
     for (const id of results.flatMap((r) => r.removed ?? [])) {
       if (!state.devices[id]) continue;
@@ -104,14 +114,17 @@ export async function runPoll(config: Config, deps: PollDeps, words: string[] = 
     state.checkedAt = at;
     let delivery: DeliveryReport | null = null;
     const views = viewsOf(state, config, deps.sources, now);
-    if (deps.notifier) deps.notifier.plan(state.notify, { now, transitions: out.transitions, views });
+    if (deps.notifier) deps.notifier.plan(state.notify, { now, transitions: out.transitions, views, notices: schedule.map((e) => e.message ?? '') });
     await store.save(); // what is owed is durable before anything is sent
     if (deps.notifier && state.notify.outbox.length) {
       delivery = await deps.notifier.deliver(state.notify, deps.now(), () => store.save()); // saved after each delivered email
       await store.save();
     }
+    // a poll that took longer than the interval: said by the next poll (this one's events are saved)
+    last.overrun = overrunNotice(Date.now() - started, interval, deps.now());
+    if (last.overrun) await store.save();
     const historyError = deps.history ? await recordHistory(deps.history, now, views, readings, numbersOf(config, deps.sources)) : null;
-    return { transitions: out.transitions, readings, delivery, durationMs: Date.now() - started, historyError };
+    return { transitions: out.transitions, readings, delivery, durationMs: Date.now() - started, historyError, notices: schedule.map((e) => e.message ?? '') };
   } finally {
     await store.close();
   }

@@ -108,7 +108,7 @@ export interface Transition {
   first?: boolean;
 }
 
-export type EventType = 'transition' | 'device-removed' | 'override-expired' | 'override-set' | 'override-cleared' | 'ack' | 'replaced';
+export type EventType = 'transition' | 'device-removed' | 'override-expired' | 'override-set' | 'override-cleared' | 'ack' | 'replaced' | 'missed-polls' | 'poll-overrun';
 
 export interface LogEvent {
   at: string;

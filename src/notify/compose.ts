@@ -12,6 +12,8 @@ export interface ComposeContext {
   timezone: string;
   /** Whether reminders are on (the footer then says how to stop them). */
   reminders?: boolean;
+  /** About the monitoring itself (missed or overlapping polls), said above the devices. */
+  notices?: string[];
 }
 
 export interface Composed {
@@ -129,6 +131,7 @@ function footer(ctx: ComposeContext, items: AlertItem[]): string[] {
 
 function textOf(items: AlertItem[], ctx: ComposeContext, title: string): string {
   const lines: string[] = [clean(title), ''];
+  for (const n of ctx.notices ?? []) lines.push(`NOTE: ${clean(n)}`, '');
   for (const i of sorted(items)) {
     lines.push(`${headline(i)}  ${clean(deviceLabel(i))}  [${clean(i.id)}]`);
     for (const d of details(i, ctx.timezone)) lines.push(`    ${clean(d)}`);
@@ -157,6 +160,7 @@ function htmlOf(items: AlertItem[], ctx: ComposeContext, title: string): string 
     '<html><head><meta charset="utf-8"><title>' + escapeHtml(title) + '</title></head>',
     '<body style="font-family:sans-serif">',
     `<h3>${escapeHtml(title)}</h3>`,
+    ...(ctx.notices ?? []).map((n) => `<p style="background:#fff3cd;padding:6px"><b>Note:</b> ${escapeHtml(n)}</p>`),
     `<table style="border-collapse:collapse">${rows.join('')}</table>`,
     foot,
     '</body></html>',

@@ -83,7 +83,7 @@ export function planEmails(n: NotifyState, input: PlanInput, email: EmailConfig)
   const owed = owedAlerts({ views: input.views, announced: announcedOf(n), email, now, previous });
   for (const id of owed.forget) delete n.notified[id];
   if (!owed.items.length) return owed.decisions;
-  const ctx = { now, timezone: email.timezone, reminders: email.repeatEveryMs !== null };
+  const ctx = { now, timezone: email.timezone, reminders: email.repeatEveryMs !== null, notices: input.notices ?? [] };
   const idsOf = new Map<string, string[]>();
   const note = (items: AlertItem[], e: OutboxEntry) => {
     for (const i of items) idsOf.set(i.id, [...(idsOf.get(i.id) ?? []), e.messageId]);

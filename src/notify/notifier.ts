@@ -11,6 +11,8 @@ export interface PlanInput {
   transitions: Transition[];
   /** Every device as status/alerts see it now (overrides, maintenance, acks applied). */
   views: DeviceView[];
+  /** About the monitoring itself (missed polls, overlapping ones): said in the emails this poll sends. */
+  notices?: string[];
 }
 
 export interface DeliveryReport {

@@ -94,6 +94,8 @@ export async function pollCommand(g: GlobalOptions, what: string[], opts: { verb
   // Cron mails whatever a job prints. Without email: the changes are the news, printed. With email: the
   // emails carry the news, and the output is kept for trouble with the emails themselves.
   const byEmail = config.email !== null;
+  // missed or overlapping polls: news about the monitoring itself, printed (cron mails it) even with email:
+  out.push(...result.notices.map((n) => `simplemon: ${clean(n)}`));
   if (!byEmail || opts.verbose) out.push(...transitionLines(result.transitions, c));
   if (result.delivery) out.push(...result.delivery.lines.filter((l) => opts.verbose || !l.startsWith('email sent:')));
   if (opts.verbose) {

@@ -2,6 +2,7 @@
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
 import { readAppState } from '../../app/state.js';
+import { clean } from '../../render/sanitize.js';
 import { viewsOf } from '../../app/devices.js';
 import { SOURCES, kindOfWord, kindSpec, kindWords } from '../../sources/index.js';
 import { isStale, renderStatus, statusJson } from '../../render/status.js';
@@ -35,7 +36,13 @@ export async function statusCommand(g: GlobalOptions, kindWord: string | undefin
     return 0;
   }
   const c = makeChalk(useColor(process.stdout, process.env, g.color));
-  const text = renderStatus(views, state.checkedAt, { chalk: c, now, width: outputWidth(process.stdout, process.env), outbox: outboxSummary(state.notify), pollIntervalMs: config.pollIntervalMs });
+  let text = renderStatus(views, state.checkedAt, { chalk: c, now, width: outputWidth(process.stdout, process.env), outbox: outboxSummary(state.notify), pollIntervalMs: config.pollIntervalMs });
+  // what the polls noticed about their own schedule in the last day (missed runs, overlapping ones)
+  const notes = state.events.filter((e) => (e.type === 'missed-polls' || e.type === 'poll-overrun') && now.getTime() - Date.parse(e.at) < 86_400_000);
+  if (notes.length) {
+    const [head, ...rest] = text.split('\n');
+    text = [head, ...notes.slice(-2).map((e) => c.yellow(`note: ${e.at.slice(0, 16).replace('T', ' ')} UTC ${clean(e.message ?? '')}`)), ...rest].join('\n');
+  }
   process.stdout.write(forEnvLocale(text, process.env));
   return 0;
 }
