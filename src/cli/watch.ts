@@ -105,7 +105,7 @@ export async function watchStatus(config: Config, opts: WatchOptions, io: WatchI
     body = renderStatus(views, state.checkedAt, { chalk, now, width: size().columns, outbox: outboxSummary(state.notify) });
   };
   const draw = () => {
-    if (!stopped) stdout.write(watchFrame(watchHeader(header), body, size()));
+    if (!stopped) stdout.write(watchFrame(watchHeader(header, size().columns), body, size()));
   };
   const redraw = () => {
     render().then(draw, stop);
@@ -115,7 +115,7 @@ export async function watchStatus(config: Config, opts: WatchOptions, io: WatchI
     if (inflight || stopped) return; // a poll still under way is never started twice
     const progress = progressTracker((text) => {
       header.polling = { progress: text };
-      if (!stopped) stdout.write(watchHeaderOnly(watchHeader(header), size().columns));
+      if (!stopped) stdout.write(watchHeaderOnly(watchHeader(header, size().columns), size().columns));
     });
     header.polling = { progress: '' };
     draw();

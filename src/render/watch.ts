@@ -25,15 +25,25 @@ function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** `every 5s · last poll 15:10:42 took 1.2 s · polling… printers 3/5 · q to quit` (local time). */
-export function watchHeader(h: WatchHeader): string {
+/**
+ * `simplemon status --watch every 5s · last poll 15:10:42 took 1.2 s · polling… printers 3/5 · q to quit`
+ * (local time). Too wide for `width`: the name goes first, then the interval, then the middle is cut —
+ * `q to quit` always stays.
+ */
+export function watchHeader(h: WatchHeader, width = Infinity): string {
   const every = `every ${h.intervalMs % 60_000 === 0 ? `${h.intervalMs / 60_000}m` : `${h.intervalMs / 1000}s`}`;
-  const parts = [`simplemon status --watch ${every}`];
-  if (h.error) parts.push(`last poll failed: ${clean(h.error)}`);
-  else parts.push(h.last ? `last poll ${h.last.at.toTimeString().slice(0, 8)} took ${seconds(h.last.ms)}` : 'no poll yet');
-  if (h.polling) parts.push(`polling…${h.polling.progress ? ` ${h.polling.progress}` : ''}`);
-  parts.push('q to quit');
-  return parts.join(' · ');
+  const middle: string[] = [];
+  if (h.error) middle.push(`last poll failed: ${clean(h.error)}`);
+  else middle.push(h.last ? `last poll ${h.last.at.toTimeString().slice(0, 8)} took ${seconds(h.last.ms)}` : 'no poll yet');
+  if (h.polling) middle.push(`polling…${h.polling.progress ? ` ${h.polling.progress}` : ''}`);
+  const quit = 'q to quit';
+  for (const head of [[`simplemon status --watch ${every}`], [every], []]) {
+    const line = [...head, ...middle, quit].join(' · ');
+    if (visibleWidth(line) <= width) return line;
+  }
+  const tail = ` · ${quit}`;
+  if (width < visibleWidth(tail) + 2) return fitLine(quit, width);
+  return fitLine(middle.join(' · '), width - visibleWidth(tail)) + tail;
 }
 
 /** Cut a line of plain text to `width` columns, with `…` when something was cut. */
