@@ -83,15 +83,16 @@ export async function watchStatus(config: Config, opts: WatchOptions, io: WatchI
   });
 
   let restored = false;
+  let outputGone = false;
   const restore = () => {
     if (restored) return;
     restored = true;
     try {
       stdin.setRawMode?.(false);
+      stdout.write(TERM.leave);
     } catch {
       // the terminal is gone (SIGHUP): nothing to give back
     }
-    stdout.write(TERM.leave);
   };
   const size = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
 
@@ -105,7 +106,7 @@ export async function watchStatus(config: Config, opts: WatchOptions, io: WatchI
     body = renderStatus(views, state.checkedAt, { chalk, now, width: size().columns, outbox: outboxSummary(state.notify) });
   };
   const draw = () => {
-    if (!stopped) stdout.write(watchFrame(watchHeader(header, size().columns), body, size()));
+    if (!stopped && !outputGone) stdout.write(watchFrame(watchHeader(header, size().columns), body, size()));
   };
   const redraw = () => {
     render().then(draw, stop);
@@ -154,6 +155,11 @@ export async function watchStatus(config: Config, opts: WatchOptions, io: WatchI
   };
   const onSignal = Object.fromEntries(Object.entries(SIGNALS).map(([sig, code]) => [sig, () => stop(code)])) as Record<keyof typeof SIGNALS, () => void>;
   const onResize = () => redraw();
+  // a terminal that went away (SIGHUP, EIO): stop drawing, but let the poll under way save and unlock
+  const onOutputError = () => {
+    outputGone = restored = true;
+    stop(SIGNALS.SIGHUP);
+  };
 
   // an uncaught exception: the monitor runs before node prints it and exits, so the error lands on
   // the normal screen; 'exit' covers any other way out
@@ -166,6 +172,7 @@ export async function watchStatus(config: Config, opts: WatchOptions, io: WatchI
     stdin.on('data', onKey);
     stdin.resume();
     stdout.on('resize', onResize);
+    stdout.on('error', onOutputError);
     await render();
     draw();
     tick();
@@ -183,9 +190,10 @@ export async function watchStatus(config: Config, opts: WatchOptions, io: WatchI
     signals.off('exit', restore);
     // the poll under way finishes (its state saved, its lock released) before simplemon exits
     if (inflight) {
-      stdout.write('simplemon: waiting for the poll under way to finish…\n');
+      if (!outputGone) stdout.write('simplemon: waiting for the poll under way to finish…\n');
       await inflight;
     }
+    stdout.off('error', onOutputError);
   }
 }
 

@@ -120,6 +120,12 @@ test('status --watch 2s redraws the tables in place after each poll; q quits wit
   assert.match(row(text, 'desk'), /│ critical │/, '15% is below the 20% critical threshold');
   assert.equal(text.split('\n').filter((l) => row(l, 'desk')).length, 1, 'redrawn in place: one desk row on the screen, not a second table below the first');
 
+  // a narrower terminal (SIGWINCH): the next frame fits it
+  tmux('resize-window', '-t', name, '-x', '70', '-y', '40');
+  text = await waitFor(name, (t) => t.split('\n').every((l) => [...l.trimEnd()].length <= 70) && row(t, 'desk') !== undefined && t.includes('q to quit'), 'the tables redrawn at 70 columns');
+  assert.match(row(text, 'desk'), /│ critical │/, 'name and state still whole');
+  tmux('resize-window', '-t', name, '-x', '120', '-y', '40');
+
   // each tick is a real poll, as cron's: the state file was saved with the new reading
   const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
   assert.equal(state.devices['printer/desk'].state, 'critical');
@@ -144,6 +150,33 @@ test('status --watch killed with SIGTERM gives the terminal back (normal screen,
   assert.match(text, /^EXIT=143$/m, '128 + SIGTERM');
   assert.ok(!text.includes('│'), 'no table left on the normal screen');
   await assertRestored(name);
+});
+
+test('poll on a terminal: the spinner shows how many printers are done while one that never answers is awaited; gone when it ends', async () => {
+  const slow = join(dir, 'slow.config.yaml');
+  writeFileSync(
+    slow,
+    [
+      'state-file: slow-state.json',
+      'printers:',
+      `  - { name: desk, address: 127.0.0.1, port: ${desk.port}, snmp: { version: 2c, community: c-desk } }`,
+      // nothing listens on the discard port: the poll waits the whole timeout for this one
+      '  - { name: silent, address: 127.0.0.1, port: 9, snmp: { version: 2c, community: x }, timeout: 5s, retries: 0 }',
+      '',
+    ].join('\n'),
+  );
+  const name = `p${++sessions}`;
+  tmux('new-session', '-d', '-x', '120', '-y', '20', '-s', name, '/bin/sh');
+  tmuxSocket ??= tmux('display-message', '-p', '-t', name, '#{socket_path}').trim();
+  tmux('send-keys', '-t', name, '-l', `${process.execPath} ${BIN} poll --config ${slow}; echo "EXIT""=$?"`);
+  tmux('send-keys', '-t', name, 'Enter');
+  await waitFor(name, (t) => /polling… printers 1\/2$/m.test(t), 'the spinner with the count of printers done');
+  const text = await waitFor(name, (t) => /^EXIT=\d+$/m.test(t), 'the end of the poll', true);
+  assert.match(text, /^EXIT=0$/m);
+  assert.ok(!text.includes('polling…'), 'the spinner line is cleared when the poll ends');
+  const state = JSON.parse(readFileSync(join(dir, 'slow-state.json'), 'utf8'));
+  assert.match(state.devices['printer/silent'].reach.error, /timeout after 5s/, 'the poll went on to its end and saved');
+  assert.equal(state.devices['printer/desk'].reach.state, 'ok');
 });
 
 test('status --watch without a terminal, with a bad interval or with --json is a usage error (exit 2), nothing polled', async () => {
