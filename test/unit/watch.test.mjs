@@ -83,8 +83,17 @@ describe('watchStatus() on a fake terminal', () => {
       poll: (progress) => new Promise((resolve) => polls.push({ progress, finish: () => resolve({ durationMs: 42 }) })),
     };
   }
+  /** Let the event loop turn a while (for what must NOT happen). */
   const settle = async () => {
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  };
+  /** Turn the event loop until `pred()` holds (reading the state file takes some turns). */
+  const until = async (pred, what) => {
+    for (let i = 0; i < 100_000; i++) {
+      if (pred()) return;
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.fail(`never happened: ${what}`);
   };
   const restoredAtEnd = (io) => {
     assert.ok(io.stdout.text.startsWith(TERM.enter), 'alternate screen entered, cursor hidden, first');
@@ -98,8 +107,7 @@ describe('watchStatus() on a fake terminal', () => {
     const io = fakeTerminal();
     const p = pendingPolls();
     const run = watchStatus(config, { intervalMs: 2000, poll: p.poll }, io);
-    await settle();
-    assert.equal(p.polls.length, 1, 'the first poll at once');
+    await until(() => p.polls.length === 1, 'the first poll at once');
     p.polls[0].progress(3, 5, 'printers');
     assert.ok(io.stdout.text.includes('polling… printers 3/5 · q to quit'), 'progress in the header');
     t.mock.timers.tick(2000);
@@ -107,13 +115,11 @@ describe('watchStatus() on a fake terminal', () => {
     await settle();
     assert.equal(p.polls.length, 1, 'ticks while it runs start nothing');
     p.polls[0].finish();
-    await settle();
-    assert.match(io.stdout.text, /last poll \d\d:\d\d:\d\d took 42 ms · q to quit/);
+    await until(() => /last poll \d\d:\d\d:\d\d took 42 ms · q to quit/.test(io.stdout.text), 'the header after the poll');
     t.mock.timers.tick(2000);
-    await settle();
-    assert.equal(p.polls.length, 2, 'the next tick after it finished polls again');
+    await until(() => p.polls.length === 2, 'the next tick after it finished polls again');
     p.polls[1].finish();
-    await settle();
+    await until(() => io.stdout.text.split('took 42 ms').length === 3, 'the second redraw');
     io.stdin.emit('data', Buffer.from('q'));
     assert.equal(await run, 0);
     restoredAtEnd(io);
@@ -123,9 +129,9 @@ describe('watchStatus() on a fake terminal', () => {
     const a = fakeTerminal();
     const pa = pendingPolls();
     const runA = watchStatus(config, { intervalMs: 60_000, poll: pa.poll }, a);
-    await settle();
+    await until(() => pa.polls.length === 1, 'the first poll');
     pa.polls[0].finish();
-    await settle();
+    await until(() => a.stdout.text.includes('took 42 ms'), 'the redraw after it');
     a.stdin.emit('data', '\x03');
     assert.equal(await runA, 0);
     restoredAtEnd(a);
@@ -134,10 +140,11 @@ describe('watchStatus() on a fake terminal', () => {
     const pb = pendingPolls();
     let exited = false;
     const runB = watchStatus(config, { intervalMs: 60_000, poll: pb.poll }, b).then((code) => ((exited = true), code));
-    await settle();
+    await until(() => pb.polls.length === 1, 'the first poll');
     b.signals.emit('SIGTERM');
-    await settle();
+    await until(() => b.stdout.text.includes(TERM.leave), 'the terminal given back');
     assert.ok(b.stdout.text.endsWith(`${TERM.leave}simplemon: waiting for the poll under way to finish…\n`), 'terminal given back at once, then it says what it waits for');
+    await settle();
     assert.equal(exited, false, 'the poll under way keeps its lock until it has saved');
     pb.polls[0].finish();
     assert.equal(await runB, 143);
@@ -147,7 +154,7 @@ describe('watchStatus() on a fake terminal', () => {
     const io = fakeTerminal();
     const p = pendingPolls();
     const run = watchStatus(config, { intervalMs: 60_000, poll: p.poll }, io);
-    await settle();
+    await until(() => p.polls.length === 1, 'the first poll');
     writeFileSync(join(dir, 'state.json'), '{ not json'); // the redraw after the poll cannot read the state
     p.polls[0].finish();
     await assert.rejects(run);
@@ -157,7 +164,7 @@ describe('watchStatus() on a fake terminal', () => {
     const crash = fakeTerminal();
     const pc = pendingPolls();
     const runC = watchStatus(config, { intervalMs: 60_000, poll: pc.poll }, crash);
-    await settle();
+    await until(() => pc.polls.length === 1, 'the first poll');
     crash.signals.emit('uncaughtExceptionMonitor', new Error('boom'), 'uncaughtException');
     assert.ok(crash.stdout.text.endsWith(TERM.leave), 'given back before node prints the exception');
     assert.deepEqual(crash.stdin.raw, [true, false]);
