@@ -131,7 +131,8 @@ test('status --watch 2s redraws the tables in place after each poll; q quits wit
   assert.equal(state.devices['printer/desk'].state, 'critical');
 
   tmux('send-keys', '-t', name, 'q');
-  text = await waitFor(name, (t) => /^EXIT=\d+$/m.test(t), 'the exit status', true);
+  // the exit status, then the prompt the shell prints after it
+  text = await waitFor(name, (t) => /^EXIT=\d+\n[#$] ?$/m.test(t), 'the exit status and the prompt', true);
   assert.match(text, /^EXIT=0$/m, 'q exits 0');
   assert.ok(!text.includes('│'), 'the normal screen shows no table: the watch was drawn on the alternate screen');
   assert.ok(text.includes('"status" "--watch" "2s"'), 'the command typed before is still on the normal screen');
