@@ -116,7 +116,7 @@ export async function watchStatus(config: Config, opts: WatchOptions, io: WatchI
     if (inflight || stopped) return; // a poll still under way is never started twice
     const progress = progressTracker((text) => {
       header.polling = { progress: text };
-      if (!stopped) stdout.write(watchHeaderOnly(watchHeader(header, size().columns), size().columns));
+      if (!stopped && !outputGone) stdout.write(watchHeaderOnly(watchHeader(header, size().columns), size().columns));
     });
     header.polling = { progress: '' };
     draw();
