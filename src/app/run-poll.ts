@@ -27,6 +27,8 @@ export interface PollDeps {
   log: (line: string) => void;
   /** Where each poll's numbers go (history files beside the state); none: not kept. */
   history?: HistoryRecorder | null;
+  /** Progress of the collectors, passed through to them (see CollectContext.progress); none: not asked. */
+  progress?: (done: number, total: number | null, label: string, unit?: string) => void;
 }
 
 /** The history edge: append one poll's numbers, then prune. Its failure never fails the poll. */
@@ -64,7 +66,7 @@ export async function runPoll(config: Config, deps: PollDeps, words: string[] = 
     const jobs = [...selected].map(async ([c, kinds]) => {
       const memory = (state.sources[c.name] ??= {});
       try {
-        return await c.collect({ config, now, log: deps.log, memory }, kinds);
+        return await c.collect({ config, now, log: deps.log, memory, progress: deps.progress }, kinds);
       } catch (e) {
         // a source that fails as a whole: every device it has in the config becomes unreadable, the others go on
         deps.log(`[${c.name}] poll failed: ${errorMessage(e)}`);

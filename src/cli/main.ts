@@ -43,7 +43,8 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
     .option('-r, --refresh', 'poll first')
     .option('--json', 'machine-readable output (see README: JSON contract)')
     .option('--html <file>', 'write the status page to this file (self-contained HTML, atomically, 0644)')
-    .action((kind: string | undefined, opts: { problems?: boolean; refresh?: boolean; json?: boolean; html?: string }) =>
+    .option('-w, --watch [interval]', 'live: poll every interval (default 5s, at least 2s; 10s, 1m) and redraw in place; q or Ctrl-C quits. Each tick is a real poll, as cron runs it: state saved, alert emails sent')
+    .action((kind: string | undefined, opts: { problems?: boolean; refresh?: boolean; json?: boolean; html?: string; watch?: string | true }) =>
       run(async (gl) => (await import('./commands/status.js')).statusCommand(gl, kind, opts)),
     );
 

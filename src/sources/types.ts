@@ -19,6 +19,12 @@ export interface CollectContext {
    * The collector may change it in place; it is saved with the state (mode 0600).
    */
   memory: Record<string, unknown>;
+  /**
+   * How far a long collect has got, for a terminal's progress line (`printers 120/200`). Optional:
+   * a source may call it as often as it likes (it must be cheap); `total` null when not known ahead,
+   * `unit` what is counted when the label does not say it (`vCenter vc1 2 pages`).
+   */
+  progress?: (done: number, total: number | null, label: string, unit?: string) => void;
 }
 
 export interface ConfiguredDevice {

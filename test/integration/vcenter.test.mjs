@@ -124,10 +124,12 @@ describe('vCenter collector at 20 hosts × 500 VMs', { timeout: 300_000 }, () =>
   test('paging: results follow the token with ContinueRetrievePropertiesEx and are the same as one page', async () => {
     const one = await collectVcenter(vcConfig(sim), {}, ALL);
     await sim.resetStats();
-    const paged = await collectVcenter(vcConfig(sim, { pageSize: 100 }), {}, ALL);
+    const pages = [];
+    const paged = await collectVcenter(vcConfig(sim, { pageSize: 100 }), {}, ALL, { onPage: (n) => pages.push(n) });
     const s = await sim.stats();
     // 20 hosts + 500 VMs + 2 datastores + the performance manager = 523 objects
     assert.equal(paged.stats.pages, 6);
+    assert.deepEqual(pages, [1, 2, 3, 4, 5, 6], 'each page reported as it arrives (the progress of a poll on a terminal)');
     assert.equal(s.calls.ContinueRetrievePropertiesEx, 5);
     assert.equal(s.calls.RetrievePropertiesEx, 1);
     const strip = (rs) => rs.filter((r) => r.kind !== 'vcenter').map((r) => [r.id, r.metrics]);

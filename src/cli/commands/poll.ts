@@ -7,6 +7,7 @@ import { SOURCES } from '../../sources/index.js';
 import { makeChalk, paintState, useColor } from '../../render/style.js';
 import { clean } from '../../render/sanitize.js';
 import { forEnvLocale } from '../../render/charset.js';
+import { progressTracker } from '../../render/progress.js';
 import type { Config } from '../../config/types.js';
 import type { Notifier } from '../../notify/notifier.js';
 import type { Transition } from '../../core/types.js';
@@ -34,26 +35,40 @@ export function fileHistory(config: Config): HistoryRecorder {
   };
 }
 
-/** Poll with a spinner on a TTY (stderr), nothing otherwise. Shared by `poll` and `status --refresh`. */
+/**
+ * One poll, as cron runs it: under the state lock, saving the state, history and sending alerts.
+ * `progress` receives the sources' counts (see CollectContext.progress). Shared by `poll`,
+ * `status --refresh` and `status --watch`.
+ */
+export async function pollOnce(config: Config, what: string[], log: (line: string) => void, progress?: (done: number, total: number | null, label: string, unit?: string) => void): Promise<PollResult> {
+  return runPoll(
+    config,
+    {
+      sources: SOURCES,
+      openStore: () => openAppState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command: 'poll' }),
+      notifier: await makeNotifier(config),
+      now: () => new Date(),
+      log,
+      history: fileHistory(config),
+      progress,
+    },
+    what,
+  );
+}
+
+/**
+ * Poll with a spinner on a TTY (stderr) that shows how far the sources have got (`polling… printers
+ * 120/200, vCenter vc1 2 pages`); nothing otherwise. Shared by `poll` and `status --refresh`.
+ */
 export async function pollWithProgress(config: Config, what: string[], log: (line: string) => void): Promise<PollResult> {
   let spinner: { stop(): void; text: string } | null = null;
   if (process.stderr.isTTY && !process.env.CI) {
     const { default: ora } = await import('ora');
     spinner = ora({ text: 'polling…', stream: process.stderr }).start();
   }
+  const progress = spinner ? progressTracker((text) => (spinner!.text = `polling… ${text}`)).report : undefined;
   try {
-    return await runPoll(
-      config,
-      {
-        sources: SOURCES,
-        openStore: () => openAppState(config.stateFile, { lockTimeoutMs: config.lockTimeoutMs, command: 'poll' }),
-        notifier: await makeNotifier(config),
-        now: () => new Date(),
-        log,
-        history: fileHistory(config),
-      },
-      what,
-    );
+    return await pollOnce(config, what, log, progress);
   } finally {
     spinner?.stop();
   }

@@ -12,7 +12,8 @@ import { forEnvLocale } from '../../render/charset.js';
 import { ConfigError } from '../../util/errors.js';
 import { outboxSummary } from '../../notify/types.js';
 
-export async function statusCommand(g: GlobalOptions, kindWord: string | undefined, opts: { problems?: boolean; refresh?: boolean; json?: boolean; html?: string }): Promise<number> {
+export async function statusCommand(g: GlobalOptions, kindWord: string | undefined, opts: { problems?: boolean; refresh?: boolean; json?: boolean; html?: string; watch?: string | true }): Promise<number> {
+  if (opts.watch !== undefined) return watchCommand(g, kindWord, { ...opts, watch: opts.watch });
   const kind = kindWord === undefined ? undefined : kindOfWord(kindWord);
   if (kindWord !== undefined && !kind) throw new ConfigError(`unknown kind "${kindWord}": use ${kindWords().join(', ')}`);
   const config = loadConfig(g.config);
@@ -45,4 +46,20 @@ export async function statusCommand(g: GlobalOptions, kindWord: string | undefin
   }
   process.stdout.write(forEnvLocale(text, process.env));
   return 0;
+}
+
+/** status --watch [interval]: the tables redrawn in place after each poll (see ../watch.ts). */
+async function watchCommand(g: GlobalOptions, word: string | undefined, opts: { problems?: boolean; json?: boolean; html?: string; watch: string | true }): Promise<number> {
+  const watch = await import('../watch.js');
+  const io = { stdin: process.stdin, stdout: process.stdout, signals: process, env: process.env };
+  if (opts.json || opts.html) throw new ConfigError('--watch draws tables on a terminal: it does not go with --json or --html');
+  const { interval, kindWord } = watch.splitWatchArgs(opts.watch, word);
+  const intervalMs = watch.parseWatchInterval(interval);
+  const kind = kindWord === undefined ? undefined : kindOfWord(kindWord);
+  if (kindWord !== undefined && !kind) throw new ConfigError(`unknown kind "${kindWord}": use ${kindWords().join(', ')}`);
+  watch.assertWatchTerminal(io);
+  const config = loadConfig(g.config);
+  const { pollOnce } = await import('./poll.js');
+  const what = kind ? [kindSpec(kind)!.words[0]] : [];
+  return watch.watchStatus(config, { intervalMs, kind, problems: opts.problems, color: g.color, poll: (progress) => pollOnce(config, what, () => {}, progress) }, io);
 }

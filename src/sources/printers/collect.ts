@@ -16,15 +16,19 @@ export interface CollectPrintersOptions {
   log?: (line: string) => void;
   /** Opens the SNMP session of one printer; tests pass a fake. Default: session.ts over net-snmp. */
   openSession?: (target: SnmpTarget) => Promise<SnmpSession>;
+  /** Called as each printer is done (read or not): how many of how many. */
+  onDone?: (done: number, total: number) => void;
 }
 
 export async function collectPrinters(printers: PrinterConfig[], opts: CollectPrintersOptions): Promise<Reading[]> {
   const results: Reading[] = new Array(printers.length);
   let next = 0;
+  let done = 0;
   const worker = async () => {
     while (next < printers.length) {
       const i = next++;
       results[i] = await collectPrinterSafely(printers[i]!, opts);
+      opts.onDone?.(++done, printers.length);
     }
   };
   const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency, printers.length)) }, worker);

@@ -48,7 +48,7 @@ export const printerSource: Source = {
     const ordered = pollOrder(ctx.config.printers, ctx.memory.unreachable);
     // job queues (IPP) are read alongside SNMP, not after it
     const [readings, queues] = await Promise.all([
-      collectPrinters(ordered, { concurrency: ctx.config.defaults.concurrency, log: ctx.log }),
+      collectPrinters(ordered, { concurrency: ctx.config.defaults.concurrency, log: ctx.log, onDone: (done, total) => ctx.progress?.(done, total, 'printers') }),
       collectQueues(ctx.config.printers, (ctx.memory.queues ??= {}) as Record<string, object>, ctx.now, ctx.log),
     ]);
     for (const r of readings) {

@@ -36,7 +36,7 @@ export async function collectVcenter(
   vc: VcenterConfig,
   memory: VcenterMemory,
   targets: Set<string>,
-  opts: SessionOptions = {},
+  opts: SessionOptions & { onPage?: (pages: number) => void } = {},
 ): Promise<VcenterPollResult> {
   const t0 = performance.now();
   const target = new URL(vc.url).host;
@@ -48,7 +48,7 @@ export async function collectVcenter(
   let result: VcenterPollResult;
   try {
     await session.open();
-    const inv = await session.withSession(() => readInventory(session, { ...kinds, counters: kinds.hosts }));
+    const inv = await session.withSession(() => readInventory(session, { ...kinds, counters: kinds.hosts }, opts.onPage));
     pages = inv.pages;
     objects = inv.sets.length;
     let perf = { samples: new Map(), note: null as string | null, gpuNote: null as string | null };

@@ -56,7 +56,9 @@ export const vcenterSource: Source = {
     const targets = new Set((asked.length ? asked : Object.keys(TARGET_OF_KIND)).map((k) => TARGET_OF_KIND[k]));
     const results = await Promise.allSettled(
       vcs.map(async (vc) => {
-        const r = await collectVcenter(vc, vcMemory(ctx.memory, vc.name), targets, { log: ctx.log, now: () => ctx.now.getTime() });
+        // inventory pages as they come (the total is not known until the last one)
+        const onPage = (n: number) => ctx.progress?.(n, null, `vCenter ${vc.name}`, n === 1 ? 'page' : 'pages');
+        const r = await collectVcenter(vc, vcMemory(ctx.memory, vc.name), targets, { log: ctx.log, now: () => ctx.now.getTime(), onPage });
         ctx.log(`[vcenter ${vc.name}] ${r.readings.length - 1} devices in ${r.stats.ms} ms, ${r.stats.roundTrips} round trips, ${r.stats.pages} page(s)`);
         return r;
       }),

@@ -71,7 +71,7 @@ function collect(result: RetrieveResult | undefined, sets: PropertySet[], state:
  * Read the inventory. The view is destroyed at the end when the session stays open (keep-session);
  * otherwise Logout, which follows at once, releases it with the session — one round trip less.
  */
-export async function readInventory(s: VimSession, want: InventoryWanted): Promise<Inventory> {
+export async function readInventory(s: VimSession, want: InventoryWanted, onPage?: (pages: number) => void): Promise<Inventory> {
   const c = s.content;
   const viewRes = await s.call<{ returnval?: Mor }>('CreateContainerView', { _this: c.viewManager, container: c.rootFolder, type: viewTypes(want), recursive: true });
   const view = viewRes.returnval;
@@ -86,10 +86,12 @@ export async function readInventory(s: VimSession, want: InventoryWanted): Promi
       options: { maxObjects: s.vc.pageSize },
     });
     let token = collect(first.returnval, sets, state);
+    onPage?.(pages);
     while (token) {
       pages++;
       const next = await s.call<{ returnval?: RetrieveResult }>('ContinueRetrievePropertiesEx', { _this: c.propertyCollector, token });
       token = collect(next.returnval, sets, state);
+      onPage?.(pages);
     }
     return { sets, perfCounter: state.perfCounter, pages };
   } finally {
