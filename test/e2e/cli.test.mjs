@@ -223,15 +223,6 @@ test('a poll that cannot get the lock waits lock-timeout, then exits 1 with a cl
   }
 });
 
-test('simplemon demo runs end to end and shows a problem, then its recovery', async () => {
-  const r = await cli(['demo']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /printer\/reception: new → critical \(yellow toner 12% < 20%\)/);
-  assert.match(r.stdout, /printer\/reception: critical → ok/);
-  assert.match(r.stdout, /printer\/warehouse: critical → ok/);
-  assert.match(r.stdout, /basement\s+│ unknown/);
-});
-
 test('a printer taken out of the config leaves the state with an event; status shows exactly the configured ones', async () => {
   const d = mkdtempSync(join(tmpdir(), 'simplemon-removed-'));
   const cfg = join(d, 'c.yaml');

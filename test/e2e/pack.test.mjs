@@ -150,3 +150,13 @@ test('the line the installed `cron print` gives runs the installed copy under cr
     crontab.cleanup();
   }
 });
+
+test('the installed simplemon runs the demo: its recorded vCenter answers are in the tarball, and it needs no dev dependency (no smtp-server, no Go)', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const list = await run('tar', ['tzf', tarball]);
+  assert.ok(list.stdout.split('\n').includes('package/demo/vcenter-replay/recording.json.gz'), 'the recording is shipped');
+  const r = await runAsCron(`${join(prefix, 'bin', 'simplemon')} demo`, { home });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Subject: \[simplemon\] 3 problems, 1 recovered/);
+  assert.match(r.stdout, /^SIMPLEMON CRITICAL - vm\/lab\/DC0_C0_RP0_VM2: CPU 97% > 80%/m);
+});

@@ -175,5 +175,6 @@ test('simplemon demo piped with COLUMNS=80: its tables fit 80 columns', async ()
   const table = r.stdout.split('\n').filter((l) => /^[│┌└]/.test(l));
   assert.ok(table.length > 8);
   for (const l of table) assert.ok([...l].length <= 80, `demo table line wider than 80: ${l}`);
-  assert.ok(table.some((l) => /^│ basement +│ unknown +│/.test(l)));
+  assert.ok(table.some((l) => /^│ accounts +│ unknown +│/.test(l)), 'the printer that vanished');
+  assert.ok(table.some((l) => /^│ DC0_C0_RP0_VM2 +│ critical +│/.test(l)), 'the VM that went hot');
 });
