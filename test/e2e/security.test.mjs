@@ -10,7 +10,7 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,8 +124,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'simplemon-security-'));
   // the recordings under the secret community names
   const recs = join(dir, 'recordings');
-  rmSync(recs, { recursive: true, force: true });
-  await import('node:fs').then((fs) => fs.mkdirSync(recs));
+  mkdirSync(recs);
   copyFileSync(join(FIXTURES, 'snmp', 'colour-laser.snmprec'), join(recs, `${COMMUNITY}.snmprec`));
   copyFileSync(join(FIXTURES, 'e2e', 'hostile.snmprec'), join(recs, `${HOSTILE_COMMUNITY}.snmprec`));
   copyFileSync(join(FIXTURES, 'e2e', 'healthy.snmprec'), join(recs, `${V3_CONTEXT}.snmprec`));
@@ -173,6 +172,7 @@ before(async () => {
 
 after(async () => {
   await sim?.stop();
+  rmSync(dir, { recursive: true, force: true });
   await Promise.all(smtpServers.map((s) => new Promise((r) => s.close(r))));
   await new Promise((r) => web?.close(r));
   pki?.cleanup();
