@@ -1,10 +1,10 @@
 // Find, read and validate the config file. The only config code that touches the file system.
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { buildConfig } from './schema.js';
 import type { Config } from './types.js';
-import type { Ctx, ConfigIssue } from './validate.js';
+import type { Ctx, ConfigIssue, SecretSource } from './validate.js';
 import { ConfigError } from '../util/errors.js';
 import { rememberSecrets } from '../util/secrets.js';
 import { clean } from '../render/sanitize.js';
@@ -68,6 +68,42 @@ export function formatIssues(file: string, issues: ConfigIssue[]): string {
 
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
+  /** The config file's mode (st_mode), when it was read from a file: inline secrets in a file others can read are warned about. */
+  mode?: number;
+}
+
+/** Group or others may read it. */
+const READABLE_BY_OTHERS = 0o044;
+
+const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;
+const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+/**
+ * A secret is only as private as the file it is in: an inline community, password or key in a config that
+ * group or others can read, and a `*-file` that they can read, each get a warning saying how to fix it.
+ */
+export function secretWarnings(file: string, mode: number | undefined, sources: readonly SecretSource[], modeOf: (file: string) => number | undefined): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const s of sources) {
+    if (s.kind === 'inline') {
+      if (mode === undefined || !(mode & READABLE_BY_OTHERS)) continue;
+      const instead = s.key === 'URL password' ? 'or give the URL as "${VAR}" from the environment' : `or move it to ${s.key}-file (readable by simplemon's user only)`;
+      out.push({ path: s.path, line: s.line, col: s.col, message: `a secret is written inline in a config file that group or others can read (mode ${octal(mode)}): run chmod 600 ${shellWord(file)}, ${instead}` });
+    } else {
+      const m = modeOf(s.file);
+      if (m === undefined || !(m & READABLE_BY_OTHERS)) continue;
+      out.push({ path: s.path, line: s.line, col: s.col, message: `the secret file ${s.file} can be read by group or others (mode ${octal(m)}): run chmod 600 ${shellWord(s.file)}` });
+    }
+  }
+  return out;
+}
+
+function statMode(file: string): number | undefined {
+  try {
+    return statSync(file).mode;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -122,6 +158,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions = {}):
     readFile: (p) => readFileSync(p, 'utf8'),
     resolvePath: (p) => (isAbsolute(p) ? p : resolve(dir, p)),
     secrets: [],
+    secretSources: [],
   };
   const cfg = buildConfig(ctx, doc, file, dir);
   rememberSecrets(ctx.secrets);
@@ -130,11 +167,14 @@ export function parseConfig(text: string, file: string, opts: LoadOptions = {}):
     const n = ctx.errors.length;
     throw new ConfigError(`invalid config ${file}: ${n} error${n > 1 ? 's' : ''}\n${formatIssues(file, ctx.errors)}`);
   }
-  cfg.warnings = ctx.warnings.map((w) => formatIssues(file, [w]));
+  const exposed = secretWarnings(file, opts.mode, ctx.secretSources, statMode).sort((a, b) => a.line - b.line || a.col - b.col);
+  const warnings = [...ctx.warnings, ...exposed];
+  cfg.warnings = warnings.map((w) => formatIssues(file, [w]));
   return cfg;
 }
 
 export function loadConfig(explicit?: string, opts: LoadOptions = {}): Config {
   const file = findConfig(explicit, (opts.env as NodeJS.ProcessEnv) ?? process.env);
-  return parseConfig(readConfigText(file), file, opts);
+  const text = readConfigText(file);
+  return parseConfig(text, file, { mode: statMode(file), ...opts });
 }

@@ -19,6 +19,23 @@ export interface Ctx {
   readFile: (path: string) => string; // throws with a message on failure
   resolvePath: (p: string) => string;
   secrets: string[];
+  /** Where each secret came from, so that the loader (which may stat files) can warn about readable ones. */
+  secretSources: SecretSource[];
+}
+
+/** A secret written in the config itself (`inline`), or read from a `*-file` (`file`, the resolved path). */
+export type SecretSource = { kind: 'inline'; key: string; path: string; line: number; col: number } | { kind: 'file'; file: string; path: string; line: number; col: number };
+
+const ENV_REF = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
+
+/** Does this scalar hold secret text of its own, rather than only `${VAR}` references? */
+export function hasInlineText(node: YNode): boolean {
+  if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) return false;
+  return String(node.value).replace(ENV_REF, '') !== '';
+}
+
+export function noteSecret(ctx: Ctx, node: YNode, source: { kind: 'inline'; key: string; path: string } | { kind: 'file'; file: string; path: string }): void {
+  ctx.secretSources.push({ ...source, ...pos(ctx, node) } as SecretSource);
 }
 
 export type YNode = Node | null | undefined;
@@ -196,6 +213,7 @@ export function secret(ctx: Ctx, parent: YNode, path: string, name: string, inli
   if (inline !== undefined) {
     const v = str(ctx, inline, join(path, name));
     if (v !== undefined && v !== '') ctx.secrets.push(v);
+    if (v !== undefined && v !== '' && hasInlineText(inline)) noteSecret(ctx, inline, { kind: 'inline', key: name, path: join(path, name) });
     return v;
   }
   if (file !== undefined) {
@@ -204,6 +222,7 @@ export function secret(ctx: Ctx, parent: YNode, path: string, name: string, inli
     try {
       const v = ctx.readFile(ctx.resolvePath(p)).replace(/\r?\n$/, '');
       if (v !== '') ctx.secrets.push(v);
+      noteSecret(ctx, file, { kind: 'file', file: ctx.resolvePath(p), path: join(path, `${name}-file`) });
       return v;
     } catch (e) {
       return fail(ctx, file, join(path, `${name}-file`), `cannot read ${ctx.resolvePath(p)}: ${(e as Error).message}`);

@@ -4,6 +4,7 @@
 import type { DeviceNumber } from '../core/numbers.js';
 import type { Severity } from '../core/types.js';
 import type { DeviceView } from '../core/view.js';
+import { clean } from './sanitize.js';
 
 export interface OpenMetricsOptions {
   numbersOf: (v: DeviceView) => DeviceNumber[];
@@ -16,10 +17,15 @@ export interface OpenMetricsOptions {
 
 const STATE_VALUE: Record<Severity, number> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
 
-/** Label values: backslash, double quote and line feed are the three escapes of the format. */
+/**
+ * Label values: backslash, double quote and line feed are the three escapes of the format. Every other
+ * control character (a CR, an ESC from a device's supply description) is made visible first: the format
+ * would pass it raw to whoever `cat`s the file or scrapes it into a terminal.
+ */
 export function escapeLabelValue(s: string): string {
-  if (!/[\\"\n]/.test(s)) return s;
-  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  const v = s.split('\n').map(clean).join('\n');
+  if (!/[\\"\n]/.test(v)) return v;
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 /** HELP text: backslash and line feed are escaped. */

@@ -114,6 +114,8 @@ test('hostile names: quotes, backslashes and newlines escaped in label values, r
   assert.notEqual(evil[0].labels.key, evil[1].labels.key, 'same labels twice: key keeps the series apart');
   assert.ok(text.includes('name="say \\"hi\\"\\\\ to\\nall"'));
   assert.equal(escapeLabelValue('a\\b"c\nd'), 'a\\\\b\\"c\\nd');
+  // a CR or an ESC would reach a terminal raw from `export` or a cat of the file: made visible (issue 10)
+  assert.equal(escapeLabelValue('black\r\x1b[2J toner'), 'black\\\\x0d\\\\x1b[2J toner');
   for (const line of text.split('\n')) assert.ok(!line.includes('\r'));
 });
 

@@ -389,7 +389,7 @@ describe('inventory request and errors', () => {
 
 describe('vcenters: config section', () => {
   const dir = mkdtempSync(join(tmpdir(), 'simplemon-vc-'));
-  writeFileSync(join(dir, 'vc.pass'), 's3cret\n');
+  writeFileSync(join(dir, 'vc.pass'), 's3cret\n', { mode: 0o600 }); // private, as it should be: no warning
   writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
   const file = join(dir, 'monitor.config.yaml');
   const parse = (text, env = {}) => parseConfig(text, file, { env });

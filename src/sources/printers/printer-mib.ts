@@ -518,7 +518,10 @@ function consoleLines(vbs: RawVarbind[] | null | undefined): string[] {
   return lines.sort((a, b) => compareIndex(a.idx, b.idx)).map((l) => l.text);
 }
 
-/** prtMarkerLifeCount of the lowest marker (hrDeviceIndex, prtMarkerIndex); null when absent or not a counter. */
+/**
+ * prtMarkerLifeCount of the lowest marker (hrDeviceIndex, prtMarkerIndex); null when absent or not a
+ * counter. A Counter32 cannot be negative: an agent that sends a negative INTEGER there has no count.
+ */
 function pageCount(vbs: RawVarbind[] | null | undefined): number | null {
   let best: { idx: number[]; vb: RawVarbind } | null = null;
   for (const v of present(vbs)) {
@@ -526,7 +529,8 @@ function pageCount(vbs: RawVarbind[] | null | undefined): number | null {
     if (!s || s.length !== 2) continue;
     if (!best || compareIndex(s, best.idx) < 0) best = { idx: s, vb: v };
   }
-  return best ? intValue(best.vb) : null;
+  const n = best ? intValue(best.vb) : null;
+  return n !== null && n >= 0 ? n : null;
 }
 
 /** Everything one poll read → PrinterMetrics. Never throws on odd agent data. */

@@ -1,11 +1,11 @@
 // The `services:` section: websites and services, each a device `service/<name>` checked by exactly one
 // of http, tcp, ping or dns. YAML (kebab-case) → ServiceConfig, with paths and lines.
-import { isSeq } from 'yaml';
+import { isScalar, isSeq } from 'yaml';
 import type { NetDefaults } from '../../config/types.js';
 import type { RuleInput } from '../../core/rule.js';
 import type { DnsRecordType } from '../../protocols/dns/check-dns.js';
 import { rulesBlock } from '../../config/rules.js';
-import { bool, deviceName, duration, fail, fields, join, list, namedList, num, oneOf, str, warn, type Ctx, type YNode } from '../../config/validate.js';
+import { bool, deviceName, duration, fail, fields, join, list, namedList, noteSecret, num, oneOf, str, warn, type Ctx, type YNode } from '../../config/validate.js';
 import type { ServiceType } from './metrics.js';
 import { SERVICE_KIND, SERVICE_RULES } from './rules.js';
 
@@ -98,6 +98,16 @@ function redact(u: URL): string {
   return c.href;
 }
 
+/** The URL's password is written in the config itself, not only through `${VAR}`. */
+function inlineUrlPassword(node: YNode): boolean {
+  if (!isScalar(node) || typeof node.value !== 'string') return false;
+  try {
+    return new URL(node.value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, '')).password !== '';
+  } catch {
+    return false;
+  }
+}
+
 function httpUrl(ctx: Ctx, node: YNode, path: string): URL | undefined {
   const raw = str(ctx, node, path, { nonEmpty: true });
   if (raw === undefined) return undefined;
@@ -108,7 +118,10 @@ function httpUrl(ctx: Ctx, node: YNode, path: string): URL | undefined {
     return fail(ctx, node, path, `"${raw}" is not a URL (example: https://intranet.example.com/health)`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return fail(ctx, node, path, `"${redact(u)}" must start with https:// or http://`);
-  if (u.password) ctx.secrets.push(decodeURIComponent(u.password));
+  if (u.password) {
+    ctx.secrets.push(decodeURIComponent(u.password));
+    if (inlineUrlPassword(node)) noteSecret(ctx, node, { kind: 'inline', key: 'URL password', path });
+  }
   return u;
 }
 

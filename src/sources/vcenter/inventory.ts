@@ -49,7 +49,8 @@ interface RetrieveResult {
   objects?: unknown;
 }
 
-function collect(result: RetrieveResult | undefined, sets: PropertySet[], state: { perfCounter: unknown }): string | null {
+/** One page of a (Continue)RetrievePropertiesEx answer into `sets`; the token of the next page, or null on the last (exported for the bad-input corpus). */
+export function collect(result: RetrieveResult | undefined, sets: PropertySet[], state: { perfCounter: unknown }): string | null {
   if (!result) return null;
   for (const oc of toArray(result.objects)) {
     const ps = toPropertySet(oc);
