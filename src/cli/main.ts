@@ -6,10 +6,35 @@ import { errorMessage } from '../util/errors.js';
 import { isOwnError, maskLibraryText } from '../util/secrets.js';
 import { renderCheckError } from '../render/nagios.js';
 
-export interface GlobalOptions {
+/** What a stream needs to be for a command: the process's own, or a test's. */
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/**
+ * What every command gets: the global options, and the edges it talks to — stdout, stderr, the
+ * environment and the clock — so that a command can be run in a test without spawning a process.
+ * Every command returns its exit code (0 done, 1 could not, 2 usage or config); errors it throws are
+ * turned into codes in one place, main().
+ */
+export interface CommandContext {
   config?: string;
   color?: boolean;
+  stdout: Output;
+  stderr: Output;
+  env: Record<string, string | undefined>;
+  now: () => Date;
 }
+
+/** The context of the running process. */
+export function processContext(options: { config?: string; color?: boolean } = {}): CommandContext {
+  return { ...options, stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() };
+}
+
+/** The name commands have always used for their first argument. */
+export type GlobalOptions = CommandContext;
 
 type Run = (global: GlobalOptions) => Promise<number | void>;
 
@@ -22,7 +47,6 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
     .option('--no-color', 'no colours (also when NO_COLOR is set or output is not a terminal)')
     .showHelpAfterError('(run simplemon --help for usage)')
     .exitOverride();
-  const g = () => program.opts() as GlobalOptions;
 
   program
     .command('poll')
@@ -58,7 +82,7 @@ function buildProgram(run: (fn: Run) => Promise<void>): Command {
     .description('write the commented sample config (every option with its default)')
     .argument('[file]', 'where to write it', 'monitor.config.yaml')
     .option('-f, --force', 'overwrite an existing file')
-    .action((file: string, opts: { force?: boolean }) => run(async () => (await import('./commands/config.js')).configInit(file, opts)));
+    .action((file: string, opts: { force?: boolean }) => run(async (gl) => (await import('./commands/config.js')).configInit(gl, file, opts)));
 
   program
     .command('demo')
@@ -219,14 +243,14 @@ function registerCron(program: Command, run: (fn: Run) => Promise<void>): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  let global: GlobalOptions = {};
+  let global: GlobalOptions = processContext();
   const run = async (fn: Run) => {
     const code = await fn(global);
     if (typeof code === 'number') process.exitCode = code;
   };
   const program = buildProgram(run);
   program.hook('preAction', () => {
-    global = program.opts() as GlobalOptions;
+    global = processContext(program.opts() as { config?: string; color?: boolean });
   });
   try {
     await program.parseAsync(argv);

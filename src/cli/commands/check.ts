@@ -74,11 +74,11 @@ export async function checkCommand(g: GlobalOptions, target: string, opts: { ref
     }
     const { readAppState } = await import('../../app/state.js');
     const state = await readAppState(config.stateFile);
-    r = await runCheck(config, state, new Date(), target, staleAfterMs);
+    r = await runCheck(config, state, g.now(), target, staleAfterMs);
   } catch (e) {
     const x = renderCheckError(isOwnError(e) ? errorMessage(e) : maskLibraryText(errorMessage(e)));
     r = { exitCode: x.exitCode, output: `${x.line}\n` };
   }
-  process.stdout.write(r.output);
+  g.stdout.write(r.output);
   return r.exitCode;
 }

@@ -131,8 +131,8 @@ async function pollOnce(ctx: Ctx, title: string): Promise<void> {
 
 export async function demoCommand(g: GlobalOptions, opts: { keep?: boolean }): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'simplemon-demo-'));
-  const c = makeChalk(useColor(process.stdout, process.env, g.color));
-  const out = (s: string) => process.stdout.write(s + '\n');
+  const c = makeChalk(useColor(g.stdout, g.env, g.color));
+  const out = (s: string) => g.stdout.write(s + '\n');
   const agents: RunningAgent[] = [];
   const closed = new Set<number>();
   let smtp: RunningSmtp | null = null;

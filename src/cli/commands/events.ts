@@ -48,6 +48,6 @@ export async function eventsCommand(g: GlobalOptions, opts: EventsOptions): Prom
   const [{ loadConfig }, { readAppState }] = await Promise.all([import('../../config/load.js'), import('../../app/state.js')]);
   const config = loadConfig(g.config);
   const state = await readAppState(config.stateFile);
-  process.stdout.write(listEvents(config, state, new Date(), opts).output);
+  g.stdout.write(listEvents(config, state, g.now(), opts).output);
   return 0;
 }

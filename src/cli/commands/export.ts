@@ -15,8 +15,8 @@ export async function exportCommand(g: GlobalOptions, opts: { format: string; ou
   const config = loadConfig(g.config);
   const state = await readAppState(config.stateFile);
   if (opts.output) {
-    await writeMetricsFile(opts.output, config, state, new Date());
+    await writeMetricsFile(opts.output, config, state, g.now());
   }
-  else process.stdout.write(metricsText(config, state, new Date()));
+  else g.stdout.write(metricsText(config, state, g.now()));
   return 0;
 }

@@ -178,7 +178,7 @@ export async function historyCommand(g: GlobalOptions, device: string, opts: His
   const config = loadConfig(g.config);
   const state = await readAppState(config.stateFile);
   const [{ numbersOf, viewsOf }, { SOURCES }] = await Promise.all([import('../../app/devices.js'), import('../../sources/index.js')]);
-  const now = new Date();
+  const now = g.now();
   const numbers = numbersOf(config, SOURCES);
   const views = new Map(viewsOf(state, config, SOURCES, now).map((v) => [v.id, v]));
   // titles and units as the device's source declares them
@@ -186,7 +186,7 @@ export async function historyCommand(g: GlobalOptions, device: string, opts: His
     const v = views.get(id);
     return v ? numbers(v) : null;
   };
-  const r = await deviceHistory(config, state, device, opts, { now, utf8: isUtf8Locale(process.env), columns: process.stdout.columns, describe });
-  process.stdout.write(r.output);
+  const r = await deviceHistory(config, state, device, opts, { now, utf8: isUtf8Locale(g.env), columns: g.stdout.columns, describe });
+  g.stdout.write(r.output);
   return 0;
 }

@@ -44,6 +44,6 @@ export async function jobsCommand(g: GlobalOptions, name: string, opts: { json?:
   } catch (e) {
     throw new RunError(`${p.name}: ${(e as Error).message}`, { cause: e });
   }
-  process.stdout.write(renderJobs({ printer: p.id, jobs: r.jobs, hidden: r.hidden }, new Date(), { color: useColor(process.stdout, process.env, g.color), json: Boolean(opts.json) }));
+  g.stdout.write(renderJobs({ printer: p.id, jobs: r.jobs, hidden: r.hidden }, g.now(), { color: useColor(g.stdout, g.env, g.color), json: Boolean(opts.json) }));
   return 0;
 }

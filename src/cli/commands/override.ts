@@ -71,7 +71,7 @@ export async function overrideSet(
   g: GlobalOptions,
   pattern: string,
   opts: { state: string; for?: string; until?: string; reason?: string; force?: boolean },
-  now = new Date(),
+  now = g.now(),
 ): Promise<number> {
   if (!(STATES as readonly string[]).includes(opts.state)) throw new ConfigError(`--state must be one of ${STATES.join(', ')}`);
   if (!opts.reason?.trim()) throw new ConfigError('--reason is required: say why, for whoever reads status next');
@@ -93,11 +93,11 @@ export async function overrideSet(
     return hit;
   });
   const lines = ids.map((id) => `${id}: ${opts.state} ${until ? `until ${fmt(until.toISOString())}` : '(no expiry: clear it with simplemon override clear)'} — ${opts.reason!.trim()}`);
-  process.stdout.write(lines.join('\n') + '\n');
+  g.stdout.write(lines.join('\n') + '\n');
   return 0;
 }
 
-export async function overrideClear(g: GlobalOptions, pattern: string, now = new Date()): Promise<number> {
+export async function overrideClear(g: GlobalOptions, pattern: string, now = g.now()): Promise<number> {
   const config = loadConfig(g.config);
   const cleared = await withState(config, 'override clear', (state) => {
     const ids = Object.keys(state.overrides).filter((id) => (isGlob(pattern) ? matchesGlob(pattern, id) : id === pattern));
@@ -109,27 +109,27 @@ export async function overrideClear(g: GlobalOptions, pattern: string, now = new
     return ids;
   });
   if (!cleared.length) throw new ConfigError(`no override matches "${pattern}" (simplemon override list shows them)`);
-  process.stdout.write(cleared.map((id) => `${id}: override cleared`).join('\n') + '\n');
+  g.stdout.write(cleared.map((id) => `${id}: override cleared`).join('\n') + '\n');
   return 0;
 }
 
-export async function overrideList(g: GlobalOptions, opts: { json?: boolean }, now = new Date()): Promise<number> {
+export async function overrideList(g: GlobalOptions, opts: { json?: boolean }, now = g.now()): Promise<number> {
   const config = loadConfig(g.config);
   const state = await readAppState(config.stateFile);
   const active = Object.entries(state.overrides).filter(([, o]) => activeOverride(o, now));
   if (opts.json) {
-    process.stdout.write(JSON.stringify(active.map(([device, o]) => ({ device, ...o })), null, 2) + '\n');
+    g.stdout.write(JSON.stringify(active.map(([device, o]) => ({ device, ...o })), null, 2) + '\n');
     return 0;
   }
   if (!active.length) {
-    process.stdout.write('no overrides\n');
+    g.stdout.write('no overrides\n');
     return 0;
   }
-  for (const [id, o] of active) process.stdout.write(`${id}: ${o.state} by ${clean(o.by)} since ${fmt(o.since)}, ${o.until ? `until ${fmt(o.until)}` : 'no expiry'} — ${clean(o.reason)}\n`);
+  for (const [id, o] of active) g.stdout.write(`${id}: ${o.state} by ${clean(o.by)} since ${fmt(o.since)}, ${o.until ? `until ${fmt(o.until)}` : 'no expiry'} — ${clean(o.reason)}\n`);
   return 0;
 }
 
-export async function ackCommand(g: GlobalOptions, id: string, opts: { reason?: string }, now = new Date()): Promise<number> {
+export async function ackCommand(g: GlobalOptions, id: string, opts: { reason?: string }, now = g.now()): Promise<number> {
   if (!opts.reason?.trim()) throw new ConfigError('--reason is required');
   const config = loadConfig(g.config);
   await withState(config, 'ack', (state) => {
@@ -139,6 +139,6 @@ export async function ackCommand(g: GlobalOptions, id: string, opts: { reason?: 
     state.acks[id] = { reason: opts.reason!.trim(), by: whoAmI(), since: now.toISOString() };
     appendEvents(state, [{ at: now.toISOString(), type: 'ack', device: id, message: `acknowledged by ${whoAmI()}: ${opts.reason!.trim()}` }], config.eventLogSize);
   });
-  process.stdout.write(`${id}: acknowledged — no reminders until it recovers\n`);
+  g.stdout.write(`${id}: acknowledged — no reminders until it recovers\n`);
   return 0;
 }

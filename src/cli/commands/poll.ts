@@ -90,14 +90,14 @@ export function transitionLines(transitions: Transition[], c: ChalkInstance): st
 
 export async function pollCommand(g: GlobalOptions, what: string[], opts: { verbose?: boolean; metricsFile?: string; html?: string }): Promise<number> {
   const config = loadConfig(g.config);
-  const c = makeChalk(useColor(process.stdout, process.env, g.color));
+  const c = makeChalk(useColor(g.stdout, g.env, g.color));
   const logs: string[] = [];
   const result = await pollWithProgress(config, what, (line) => logs.push(line));
   const out: string[] = [];
   // config warnings (insecure: true …) are the business of `config validate`; under cron they would be
   // mailed every five minutes, so poll repeats them only with --verbose
-  if (opts.verbose) for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
-  if (result.historyError) process.stderr.write(`simplemon: ${clean(result.historyError)}\n`);
+  if (opts.verbose) for (const w of config.warnings) g.stderr.write(`warning: ${w}\n`);
+  if (result.historyError) g.stderr.write(`simplemon: ${clean(result.historyError)}\n`);
   if (opts.metricsFile || opts.html) {
     // the files show the state just saved (read again without the lock: writes are atomic renames)
     const [{ readAppState }, outputs] = await Promise.all([import('../../app/state.js'), import('../../app/outputs.js')]);
@@ -118,6 +118,6 @@ export async function pollCommand(g: GlobalOptions, what: string[], opts: { verb
     out.push(...logs.map((l) => `  ${clean(l)}`));
     out.push(`polled ${result.readings.length} device(s) in ${result.durationMs} ms; ${result.transitions.length} change(s); state saved to ${config.stateFile}`);
   }
-  if (out.length) process.stdout.write(forEnvLocale(out.join('\n') + '\n', process.env));
+  if (out.length) g.stdout.write(forEnvLocale(out.join('\n') + '\n', g.env));
   return 0;
 }

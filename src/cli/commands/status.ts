@@ -23,7 +23,7 @@ export async function statusCommand(g: GlobalOptions, kindWord: string | undefin
     await pollWithProgress(config, what, () => {});
   }
   const state = await readAppState(config.stateFile);
-  const now = new Date();
+  const now = g.now();
   let views = viewsOf(state, config, SOURCES, now);
   if (kind) views = views.filter((v) => v.kind === kind);
   if (opts.problems) views = views.filter((v) => v.state !== 'ok' || v.maintenance !== null);
@@ -33,24 +33,25 @@ export async function statusCommand(g: GlobalOptions, kindWord: string | undefin
     return 0;
   }
   if (opts.json) {
-    process.stdout.write(statusJson(views, state.checkedAt, outboxSummary(state.notify), isStale(state.checkedAt, now, config.pollIntervalMs)));
+    g.stdout.write(statusJson(views, state.checkedAt, outboxSummary(state.notify), isStale(state.checkedAt, now, config.pollIntervalMs)));
     return 0;
   }
-  const c = makeChalk(useColor(process.stdout, process.env, g.color));
-  let text = renderStatus(views, state.checkedAt, { chalk: c, now, width: outputWidth(process.stdout, process.env), outbox: outboxSummary(state.notify), pollIntervalMs: config.pollIntervalMs });
+  const c = makeChalk(useColor(g.stdout, g.env, g.color));
+  let text = renderStatus(views, state.checkedAt, { chalk: c, now, width: outputWidth(g.stdout, g.env), outbox: outboxSummary(state.notify), pollIntervalMs: config.pollIntervalMs });
   // what the polls noticed about their own schedule in the last day (missed runs, overlapping ones)
   const notes = state.events.filter((e) => (e.type === 'missed-polls' || e.type === 'poll-overrun') && now.getTime() - Date.parse(e.at) < 86_400_000);
   if (notes.length) {
     const [head, ...rest] = text.split('\n');
     text = [head, ...notes.slice(-2).map((e) => c.yellow(`note: ${e.at.slice(0, 16).replace('T', ' ')} UTC ${clean(e.message ?? '')}`)), ...rest].join('\n');
   }
-  process.stdout.write(forEnvLocale(text, process.env));
+  g.stdout.write(forEnvLocale(text, g.env));
   return 0;
 }
 
 /** status --watch [interval]: the tables redrawn in place after each poll (see ../watch.ts). */
 async function watchCommand(g: GlobalOptions, word: string | undefined, opts: { problems?: boolean; json?: boolean; html?: string; watch: string | true }): Promise<number> {
   const watch = await import('../watch.js');
+  // the live screen needs the real terminal (raw mode, resize, signals)
   const io = { stdin: process.stdin, stdout: process.stdout, signals: process, env: process.env };
   if (opts.json || opts.html) throw new ConfigError('--watch draws tables on a terminal: it does not go with --json or --html');
   const { interval, kindWord } = watch.splitWatchArgs(opts.watch, word);
