@@ -116,13 +116,13 @@ test('the real cron -f runs the installed line: no mail from a healthy poll, one
   await setOffice(true);
   const [mail, ...more] = await realCron.runOnce();
   assert.deepEqual(more, []);
-  assert.equal(mail.body, 'printer/office: ok → critical (black toner 8% < 20%; errors: jammed)\n');
+  assert.equal(mail.body, 'printer/office: ok -> critical (black toner 8% < 20%; errors: jammed)\n');
   assert.deepEqual(mail.env.sort(), ['HOME=/root', 'LOGNAME=root', 'MAILTO=ops@example.org', 'PATH=/usr/bin:/bin', 'SHELL=/bin/sh'], "cron's environment, and nothing of ours");
   assert.ok(mail.headers.includes('To: ops@example.org'), 'MAILTO from the line kept above');
   assert.notDeepEqual(readFileSync(stateFile), saved);
   await setOffice(false);
   const [back] = await realCron.runOnce();
-  assert.equal(back.body, 'printer/office: critical → ok\n');
+  assert.equal(back.body, 'printer/office: critical -> ok\n');
 });
 
 test('the installed line, run exactly as cron runs it, polls a healthy site, saves the state and prints nothing', async () => {
@@ -148,7 +148,7 @@ test('under cron, a printer gone bad is one printed line; a second run is quiet 
   const r = await runAsCron(command, { home });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
-  assert.equal(r.stdout, 'printer/office: ok → critical (black toner 8% < 20%; errors: jammed)\n', 'the change, and nothing about the healthy lab printer');
+  assert.equal(r.stdout, 'printer/office: ok -> critical (black toner 8% < 20%; errors: jammed)\n', 'the change (ASCII: cron sets no LANG), and nothing about the healthy lab printer');
   assert.ok(!r.stdout.includes('\x1b'), 'no colour codes in what cron mails');
   assert.deepEqual(await runAsCron(command, { home }), { code: 0, stdout: '', stderr: '' });
 });
