@@ -74,9 +74,9 @@ test('simplemon demo: the three faults reach the emails and the status, then a c
   const mails1 = mailsOf(first);
   assert.equal(mails1.length, 1, first);
   assert.equal(mails1[0].subject, '[simplemon] 2 problems');
-  assert.match(mails1[0].body, /CRITICAL \(was ok\)\s+printer warehouse/);
+  assert.match(mails1[0].body, /CRITICAL \(new\)\s+printer warehouse/);
   assert.match(mails1[0].body, /printer-status: device status warning; errors: doorOpen, jammed/);
-  assert.match(mails1[0].body, /WARNING \(was ok\)\s+host DC0_C0_H3/);
+  assert.match(mails1[0].body, /WARNING \(new\)\s+host DC0_C0_H3/);
   assert.match(first, /│ DC0_C0_RP0_VM2 │ ok\s+│/);
   assert.match(first, /│ accounts\s+│ ok\s+│/);
 

@@ -75,6 +75,8 @@ function configYaml(agents: RunningAgent[], smtp: RunningSmtp, vc: RunningReplay
     '# written by simplemon demo: every server below ran on loopback for the demo only',
     'state-file: state.json',
     'defaults: { timeout: 1s, retries: 0 }',
+    '# a real site waits 2 polls before calling a printer gone (it may be rebooting); the demo has only 2 polls',
+    'thresholds: { printer: { reachable: { failures-before-alert: 1 } } }',
     'email:',
     `  smtp: { host: 127.0.0.1, port: ${smtp.port}, require-tls: false, timeout: 5s }`,
     '  from: simplemon@demo.invalid',
