@@ -141,7 +141,8 @@ export async function completeDevices(g: GlobalOptions): Promise<number> {
   try {
     findConfig(g.config);
     const config = loadConfig(g.config);
-    ids = [...config.printers.map((p) => p.id), ...config.vcenters.map((v) => `vcenter/${v.name}`)];
+    const { SOURCES } = await import('../../sources/index.js');
+    ids = SOURCES.flatMap((src) => src.configured(config).map((d) => d.id));
     const state = await readAppState(config.stateFile);
     ids.push(...Object.keys(state.devices));
   } catch {
