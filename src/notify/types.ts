@@ -2,6 +2,7 @@
 // StateSection (notifySection below: defaults and checks), so that src/state imports nothing from here.
 import type { Severity } from '../core/types.js';
 import type { StateSection } from '../state/types.js';
+import { isObject, kindOf } from '../util/json-shape.js';
 
 declare module '../state/types.js' {
   interface StateSections {
@@ -100,17 +101,7 @@ export function outboxSummary(n: NotifyState): { pending: number; failed: number
   return { pending, failed };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function kindOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'missing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'an object';
-  return `a ${typeof v}`;
-}
 
 /**
  * The `notify` section as read from a state file: defaults filled in, every field checked, so that a

@@ -1,5 +1,6 @@
 // Schema versions of the state file. PURE: JSON in, StateFile out, or an error message.
 import { SCHEMA_VERSION, type StateFile, type StateSection } from './types.js';
+import { isObject, kindOf } from '../util/json-shape.js';
 
 /** A new state: the store's own fields, and each section's defaults. */
 export function emptyState(sections: readonly StateSection[] = []): StateFile {
@@ -15,20 +16,9 @@ const MIGRATIONS: Array<(old: Record<string, unknown>) => Record<string, unknown
   (v0) => ({ ...emptyState(), ...v0, schemaVersion: 1 }),
 ];
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export class SchemaError extends Error {}
 
-/** "a list", "a string", "null" … for error messages about a field of the wrong type. */
-function kindOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'missing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'an object';
-  return `a ${typeof v}`;
-}
 
 /** Bring parsed JSON up to the current schema; throws SchemaError for a newer or malformed file. */
 export function migrate(raw: unknown, sections: readonly StateSection[] = []): { state: StateFile; from: number } {
