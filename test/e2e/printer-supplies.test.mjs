@@ -27,7 +27,7 @@ after(async () => {
 test('poll prints why the printer is in warning; status shows parts, waste box and alerts; --json carries alerts and console', async () => {
   const poll = await cli(['poll', '--config', config]);
   assert.equal(poll.code, 0, poll.stderr);
-  assert.match(poll.stdout, /printer\/shop: unknown → warning/);
+  assert.match(poll.stdout, /printer\/shop: new -> warning/);
   for (const text of ['drum unit 8% < 10%', 'waste toner box 93% full > 90% full', 'device status warning: Drum life almost over (marker supplies), Waste toner box nearly full (marker supplies), Tray 2 paper low (input)']) {
     assert.ok(poll.stdout.includes(text), `poll output names "${text}":\n${poll.stdout}`);
   }
