@@ -323,11 +323,12 @@ export function textValue(vb: RawVarbind | undefined): string | null {
   try {
     return UTF8.decode(b);
   } catch {
-    // a UTF-8 lead byte with too few continuation bytes at the very end: cut off
+    // a UTF-8 lead byte with too few continuation bytes at the very end: cut off. A lone lead byte at the
+    // end is also plain Latin-1 ("café" ends in 0xE9): it counts as cut off only after other UTF-8 text.
     for (let k = 1; k <= 3 && k <= b.length; k++) {
       const lead = b[b.length - k];
       const need = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 && lead < 0xe0 ? 2 : 0;
-      if (need > k && b.subarray(b.length - k + 1).every((x) => x >= 0x80 && x < 0xc0)) {
+      if (need > k && (k >= 2 || b.subarray(0, b.length - 1).some((x) => x >= 0x80)) && b.subarray(b.length - k + 1).every((x) => x >= 0x80 && x < 0xc0)) {
         try {
           return UTF8.decode(b.subarray(0, b.length - k));
         } catch {
