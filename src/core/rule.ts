@@ -130,14 +130,14 @@ export function observeRule(def: RuleDef, metrics: unknown, settings: RuleSettin
  * unreachable device becomes: `unknown` (no data) for most kinds; a source declares `critical` for a
  * device whose failure is itself the problem (a vCenter).
  */
-export function reachableRule(kind: DeviceKind, severity: 'unknown' | 'warning' | 'critical'): RuleDef {
+export function reachableRule(kind: DeviceKind, severity: 'unknown' | 'warning' | 'critical', failuresBeforeAlert = 2): RuleDef {
   return {
     name: 'reachable',
     kind,
     description: 'the device answers; after failures-before-alert failed polls it becomes `severity`',
     // 2 failed polls: a printer rebooting (or a 1-minute network blip) misses at most one 5-minute poll,
     // and a device that is really gone is still reported within two polls (10 minutes)
-    defaults: { enabled: true, failuresBeforeAlert: 2, options: { severity } },
+    defaults: { enabled: true, failuresBeforeAlert, options: { severity } },
     optionKeys: {
       severity: (v) => (v === 'unknown' || v === 'warning' || v === 'critical' ? null : 'must be unknown, warning or critical'),
     },
@@ -145,6 +145,6 @@ export function reachableRule(kind: DeviceKind, severity: 'unknown' | 'warning' 
 }
 
 /** A kind's full rule list: `reachable` (unreachable → `unreachable`) first, then the kind's own rules. */
-export function kindRules(kind: DeviceKind, unreachable: 'unknown' | 'warning' | 'critical', rules: readonly RuleDef[]): readonly RuleDef[] {
-  return [reachableRule(kind, unreachable), ...rules];
+export function kindRules(kind: DeviceKind, unreachable: 'unknown' | 'warning' | 'critical', rules: readonly RuleDef[], failuresBeforeAlert = 2): readonly RuleDef[] {
+  return [reachableRule(kind, unreachable, failuresBeforeAlert), ...rules];
 }

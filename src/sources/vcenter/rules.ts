@@ -186,7 +186,9 @@ export const vsphereRules: RuleDef[] = [...hostRules, ...vmRules, ...datastoreRu
 
 /** Each kind's full rule list: an unreachable vCenter is itself the problem (critical); its devices become unknown. */
 export const VSPHERE_RULES: Record<string, readonly RuleDef[]> = {
-  vcenter: kindRules('vcenter', 'critical', []),
+  // a vCenter that does not answer is the problem itself, and hides its whole inventory: said at once,
+  // not after a second poll (a printer may be rebooting; a vCenter is not)
+  vcenter: kindRules('vcenter', 'critical', [], 1),
   host: kindRules('host', 'unknown', hostRules),
   vm: kindRules('vm', 'unknown', vmRules),
   datastore: kindRules('datastore', 'unknown', datastoreRules),
