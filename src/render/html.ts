@@ -5,6 +5,7 @@
 import type { DeviceNumber } from '../core/numbers.js';
 import type { Level, Severity } from '../core/types.js';
 import type { DeviceView } from '../core/view.js';
+import { formatAgeMs as age } from './age.js';
 
 export interface HistoryPoint {
   /** Milliseconds since the epoch. */
@@ -47,13 +48,6 @@ const RANK: Record<Severity, number> = { critical: 0, warning: 1, unknown: 2, ok
 const WORD: Record<Severity, string> = { ok: 'OK', warning: 'WARNING', critical: 'CRITICAL', unknown: 'UNKNOWN' };
 const DAY_MS = 24 * 3600_000;
 
-function age(fromMs: number, now: Date): string {
-  const s = Math.max(0, Math.round((now.getTime() - fromMs) / 1000));
-  if (s < 90) return `${s}s`;
-  if (s < 90 * 60) return `${Math.round(s / 60)}m`;
-  if (s < 36 * 3600) return `${Math.round(s / 3600)}h`;
-  return `${Math.round(s / 86400)}d`;
-}
 
 function utc(iso: string | null): string {
   if (!iso) return 'never';

@@ -6,6 +6,7 @@ import type { DeviceNumber } from '../core/numbers.js';
 import type { Level, Severity } from '../core/types.js';
 import type { DeviceView } from '../core/view.js';
 import { clean } from './sanitize.js';
+import { formatAgeMs as age } from './age.js';
 
 export type PluginExit = 0 | 1 | 2 | 3;
 
@@ -81,13 +82,6 @@ export function perfItem(label: string, n: DeviceNumber): string {
   return [`'${perfLabel(label)}'=${value}`, ...fields].join(';');
 }
 
-function age(fromMs: number, now: Date): string {
-  const s = Math.max(0, Math.round((now.getTime() - fromMs) / 1000));
-  if (s < 90) return `${s}s`;
-  if (s < 90 * 60) return `${Math.round(s / 60)}m`;
-  if (s < 36 * 3600) return `${Math.round(s / 3600)}h`;
-  return `${Math.round(s / 86400)}d`;
-}
 
 /** What is special about a device besides its state: override, maintenance, acknowledgement, upstream. */
 function noteOf(v: DeviceView): string {

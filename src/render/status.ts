@@ -8,15 +8,9 @@ import type { KindSpec } from '../sources/types.js';
 import { KIND_SPECS, kindSpec } from '../sources/index.js';
 import { drawGrid, drawList, planGrid, type GridColumn, type GridPlan } from './layout.js';
 import { wrapWords } from './width.js';
+import { formatAge } from './age.js';
+export { formatAge };
 
-export function formatAge(fromIso: string | null, now: Date): string {
-  if (!fromIso) return 'never';
-  const s = Math.max(0, Math.round((now.getTime() - Date.parse(fromIso)) / 1000));
-  if (s < 90) return `${s}s`;
-  if (s < 90 * 60) return `${Math.round(s / 60)}m`;
-  if (s < 36 * 3600) return `${Math.round(s / 3600)}h`;
-  return `${Math.round(s / 86400)}d`;
-}
 
 function shortTime(iso: string | null, now: Date): string {
   if (!iso) return 'no expiry';
