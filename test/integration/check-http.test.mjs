@@ -9,9 +9,9 @@ import https from 'node:https';
 import net from 'node:net';
 import { checkHttp } from '../../dist/protocols/http/check-http.js';
 import { makeTestCa } from '../helpers/tls-ca.mjs';
+import { loopbackServers } from '../helpers/loopback-servers.mjs';
 
-const servers = [];
-const sockets = new Set();
+const { track, listen, closeAll } = loopbackServers();
 const timers = new Set();
 let pki;
 let base; // http://127.0.0.1:PORT
@@ -19,24 +19,6 @@ let rawTrickle; // a raw TCP server that trickles the status line
 const tlsPorts = {};
 const seen = { valid: 0, expired: 0, soon: 0, wrongHost: 0 };
 let lastAuth = null;
-
-function track(server) {
-  servers.push(server);
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => {}); // the check hangs up when it has what it needs
-  });
-  server.on('tlsClientError', () => {});
-  return server;
-}
-
-function listen(server) {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
-  });
-}
 
 function later(ms, fn) {
   const t = setTimeout(() => { timers.delete(t); fn(); }, ms);
@@ -121,8 +103,7 @@ before(async () => {
 
 after(async () => {
   for (const t of timers) clearTimeout(t);
-  for (const s of sockets) s.destroy();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  await closeAll();
   pki?.cleanup();
 });
 

@@ -20,32 +20,14 @@ import { SOURCES } from '../../dist/sources/index.js';
 import { renderStatus } from '../../dist/render/status.js';
 import { makeChalk } from '../../dist/render/style.js';
 import { checkOrder } from '../../dist/sources/services/index.js';
+import { loopbackServers } from '../helpers/loopback-servers.mjs';
 
-const servers = [];
-const sockets = new Set();
+const { track, listen, closeAll } = loopbackServers();
 const timers = new Set();
 let pki;
 let dir;
 let dns;
 const port = {};
-
-function track(server) {
-  servers.push(server);
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => {}); // the checks hang up when they have what they need
-  });
-  server.on('tlsClientError', () => {});
-  return server;
-}
-
-function listen(server) {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
-  });
-}
 
 function routes(req, res) {
   switch (new URL(req.url, 'http://x').pathname) {
@@ -82,13 +64,12 @@ before(async () => {
   dns = await startDnsServer({ 'intranet.test': { A: ['192.0.2.10'] }, 'mail.test': { MX: [{ preference: 10, exchange: 'mx.mail.test' }] }, 'hostile.test': { TXT: ['v=1 \x1b[2J\x1b[31mowned\r\nfake line'] } });
   const silentDns = await startDnsServer({}, { silent: true });
   port.silentDns = silentDns.port;
-  servers.push({ close: (cb) => silentDns.close().then(cb) });
+  track({ close: (cb) => silentDns.close().then(cb) });
 });
 
 after(async () => {
   for (const t of timers) clearTimeout(t);
-  for (const s of sockets) s.destroy();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  await closeAll();
   await dns?.close();
   pki?.cleanup();
   if (dir) rmSync(dir, { recursive: true, force: true });
