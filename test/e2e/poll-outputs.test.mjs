@@ -69,3 +69,15 @@ test('poll --metrics-file writes OpenMetrics that promtool accepts; poll --html 
   assert.equal((await cli(['status', '--config', config, '--html', page2])).code, 0);
   assert.match(readFileSync(page2, 'utf8'), /gone/);
 });
+
+test('config warnings are for config validate and poll --verbose: a plain poll (what cron mails) stays quiet about them', async () => {
+  // the config holds an inline community and is readable by others: a warning
+  const v = await cli(['config', 'validate', '--config', config]);
+  assert.equal(v.code, 0, v.stderr);
+  assert.match(v.stderr, /warning: .*community/);
+  const p = await cli(['poll', '--config', config]);
+  assert.equal(p.code, 0);
+  assert.doesNotMatch(p.stderr, /warning:/);
+  const verbose = await cli(['poll', '--verbose', '--config', config]);
+  assert.match(verbose.stderr, /warning: .*community/);
+});
