@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { benchStartup } from './startup.mjs';
+import { markdownTable } from './table.mjs';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const only = process.argv.slice(2);
@@ -20,15 +21,21 @@ if (existsSync(join(repoRoot, 'bench', 'vcenter.mjs'))) parts.push(['vcenter', a
 if (existsSync(join(repoRoot, 'bench', 'services.mjs'))) parts.push(['services', async () => (await import('./services.mjs')).benchServices({ repoRoot, log })]);
 
 let failed = false;
+const table = [];
 for (const [name, run] of parts) {
   if (!want(name)) continue;
   process.stdout.write(`\n## ${name}\n`);
   try {
     const lines = await run();
     process.stdout.write((Array.isArray(lines) ? lines.join('\n') : String(lines)) + '\n');
+    if (lines?.table) table.push(...lines.table);
   } catch (e) {
     failed = true;
     process.stdout.write(`${name}: failed: ${e?.stack ?? e}\n`);
   }
+}
+if (table.length) {
+  const { cpus, loadavg } = await import('node:os');
+  process.stdout.write(`\n## summary\n${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load ${loadavg()[0].toFixed(1)} at the end\n\n${markdownTable(table)}\n`);
 }
 process.exitCode = failed ? 1 : 0;
