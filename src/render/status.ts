@@ -55,7 +55,7 @@ export interface TableOptions {
 }
 
 /** The columns of a kind's table: Device and State, the kind's own, Problems, Age, and Note when any device has one. */
-function gridColumns(spec: Pick<KindSpec, 'columns'>, views: DeviceView[], opts: TableOptions): GridColumn[] {
+export function gridColumns(spec: Pick<KindSpec, 'columns'>, views: DeviceView[], opts: TableOptions): GridColumn[] {
   const { chalk: c, now } = opts;
   const cols: GridColumn[] = [
     { header: 'Device', cells: views.map((v) => clean(v.name)), priority: Infinity, wrap: false },
