@@ -1,7 +1,7 @@
 // The `email:` section (issue: alert emails): SMTP server, sender, recipients, digest or per-device
 // mails, reminders, timezone, unknown-state alerts and routes. Wired into schema.ts. Pure apart from the
 // injected readers in Ctx (password-file, ca-file).
-import { isScalar, isSeq } from 'yaml';
+import { isScalar, isSeq } from './yaml-nodes.js';
 import type { DeviceKind } from '../core/types.js';
 import { KINDS } from '../sources/index.js';
 import { bool, caFile as readCaFile, duration, fail, fields, join, list, num, oneOf, secret, str, timeZone, warn, type Ctx, type YNode } from './validate.js';

@@ -1,6 +1,6 @@
 // The `history:` section: how long the per-poll history (src/history/store.ts) is kept, and its size cap.
 // Wired into schema.ts. Pure.
-import { isScalar } from 'yaml';
+import { isScalar } from './yaml-nodes.js';
 import { duration, fail, fields, type Ctx, type YNode } from './validate.js';
 
 /** The folder is always `history/` beside the state file (historyDir() in src/history/store.ts). */

@@ -1,5 +1,5 @@
 // Find, read and validate the config file. The only config code that touches the file system.
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { buildConfig } from './schema.js';
@@ -9,57 +9,8 @@ import { ConfigError } from '../util/errors.js';
 import { rememberSecrets } from '../util/secrets.js';
 import { clean } from '../render/sanitize.js';
 
-export const CONFIG_NAME = 'monitor.config.yaml';
-export const SYSTEM_CONFIG = '/etc/simplemon/monitor.config.yaml';
-/** A real config is a few KiB; a 50 MB one ran the parser out of memory after 88 s. */
-export const CONFIG_MAX_BYTES = 2 * 1024 * 1024;
-
-const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB`;
-
-/**
- * Read at most `limit` bytes of a config file. The size is checked with fstat before reading, and the
- * read itself stops past the limit (a pipe or /dev/zero has no size to check).
- */
-export function readConfigText(file: string, limit = CONFIG_MAX_BYTES): string {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (e) {
-    throw new ConfigError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { cause: e });
-  }
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw new ConfigError(`cannot read config ${file}: it is a folder`);
-    const tooBig = (size: string) => new ConfigError(`config ${file} is too large (${size}; the limit is ${mib(limit)}): is it the right file?`);
-    if (st.isFile() && st.size > limit) throw tooBig(mib(st.size));
-    const buf = Buffer.alloc(limit + 1);
-    let n = 0;
-    for (;;) {
-      const r = readSync(fd, buf, n, buf.length - n, null);
-      if (r === 0) break;
-      n += r;
-      if (n > limit) throw tooBig(`more than ${mib(limit)}`);
-    }
-    return buf.subarray(0, n).toString('utf8');
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`, { cause: e });
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** --config, then $SIMPLEMON_CONFIG, then ./monitor.config.yaml, then /etc/simplemon/monitor.config.yaml. */
-export function findConfig(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  if (explicit) return resolve(cwd, explicit);
-  if (env.SIMPLEMON_CONFIG) return resolve(cwd, env.SIMPLEMON_CONFIG);
-  const local = resolve(cwd, CONFIG_NAME);
-  if (existsSync(local)) return local;
-  if (existsSync(SYSTEM_CONFIG)) return SYSTEM_CONFIG;
-  throw new ConfigError(
-    `no config file found: give --config FILE, set SIMPLEMON_CONFIG, or create ./${CONFIG_NAME} (simplemon config init writes a commented sample) or ${SYSTEM_CONFIG}`,
-  );
-}
+export { CONFIG_NAME, SYSTEM_CONFIG, CONFIG_MAX_BYTES, readConfigText, findConfig } from './config-file.js';
+import { findConfig, readConfigText } from './config-file.js';
 
 export function formatIssues(file: string, issues: ConfigIssue[]): string {
   // messages may quote the file's own text: its control characters are shown as escapes
@@ -70,6 +21,14 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** The config file's mode (st_mode), when it was read from a file: inline secrets in a file others can read are warned about. */
   mode?: number;
+  /** Filled with what the config was built from besides its text (see config/cache.ts). */
+  inputs?: ConfigInputs;
+}
+
+/** The environment variables (name → read only for a secret) and the files other than secret files that a config was built from. */
+export interface ConfigInputs {
+  env: Map<string, boolean>;
+  files: Set<string>;
 }
 
 /** Group or others may read it. */
@@ -155,10 +114,14 @@ export function parseConfig(text: string, file: string, opts: LoadOptions = {}):
     errors: [],
     warnings: [],
     env: opts.env ?? process.env,
-    readFile: (p) => readFileSync(p, 'utf8'),
+    readFile: (p) => {
+      if (opts.inputs && !ctx.inputs?.inSecret) opts.inputs.files.add(p);
+      return readFileSync(p, 'utf8');
+    },
     resolvePath: (p) => (isAbsolute(p) ? p : resolve(dir, p)),
     secrets: [],
     secretSources: [],
+    inputs: opts.inputs ? { env: opts.inputs.env, inSecret: false } : undefined,
   };
   const cfg = buildConfig(ctx, doc, file, dir);
   rememberSecrets(ctx.secrets);

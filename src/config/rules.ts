@@ -1,6 +1,6 @@
 // Rule settings in the config (`thresholds:` blocks), for every kind: checked against the rules the
 // kind's source declares, passed in as data.
-import { isScalar, isMap } from 'yaml';
+import { isScalar, isMap } from './yaml-nodes.js';
 import type { DeviceKind, Level } from '../core/types.js';
 import type { RuleDef, RuleInput } from '../core/rule.js';
 import { bool, entries, fail, fields, join, num, oneOf, type Ctx, type YNode } from './validate.js';

@@ -1,6 +1,7 @@
 // The config schema: YAML (kebab-case) → typed Config (camelCase). Pure apart from the injected
 // readers in Ctx. Every key here must appear, with its default, in monitor.config.yaml.
-import { isScalar, isSeq, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { isScalar, isSeq } from './yaml-nodes.js';
 import type { Config, NetDefaults, SourceSections, ThresholdConfig } from './types.js';
 import type { WindowSpec } from '../core/overrides.js';
 import { KINDS, rulesFor, SOURCES } from '../sources/index.js';

@@ -1,7 +1,8 @@
 // A small validator that walks the YAML syntax tree, so that every error can name its YAML path and
 // line:column. It collects all errors instead of stopping at the first. No I/O: the environment and
 // secret-file reader are injected.
-import { isMap, isScalar, isSeq, type LineCounter, type Node, type Pair } from 'yaml';
+import type { LineCounter, Node, Pair } from 'yaml';
+import { isMap, isScalar, isSeq } from './yaml-nodes.js';
 import { clean } from '../render/sanitize.js';
 
 export interface ConfigIssue {
@@ -21,6 +22,24 @@ export interface Ctx {
   secrets: string[];
   /** Where each secret came from, so that the loader (which may stat files) can warn about readable ones. */
   secretSources: SecretSource[];
+  /**
+   * What the config was built from besides its text (config/cache.ts keys the compiled config on it): each
+   * environment variable expanded, and whether it was read for a secret; `inSecret` is set while a secret
+   * is read, so that the loader's readFile can tell secret files from others.
+   */
+  inputs?: { env: Map<string, boolean>; inSecret: boolean };
+}
+
+/** Run `read` as the reading of a secret: the variables and files it uses are secret inputs. */
+export function asSecret<T>(ctx: Ctx, read: () => T): T {
+  if (!ctx.inputs) return read();
+  const was = ctx.inputs.inSecret;
+  ctx.inputs.inSecret = true;
+  try {
+    return read();
+  } finally {
+    ctx.inputs.inSecret = was;
+  }
 }
 
 /** A secret written in the config itself (`inline`), or read from a `*-file` (`file`, the resolved path). */
@@ -77,6 +96,7 @@ export function expandEnv(ctx: Ctx, node: YNode, path: string, s: string): strin
   let bad = false;
   const out = s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
     const v = ctx.env[name];
+    if (ctx.inputs) ctx.inputs.env.set(name, (ctx.inputs.env.get(name) ?? true) && ctx.inputs.inSecret);
     if (v === undefined) {
       fail(ctx, node, path, `environment variable ${name} is not set`);
       bad = true;
@@ -209,6 +229,10 @@ export function entries(ctx: Ctx, node: YNode, path: string): Array<{ key: strin
  * trimmed, path relative to the config's folder). Exactly one of the two.
  */
 export function secret(ctx: Ctx, parent: YNode, path: string, name: string, inline: YNode | undefined, file: YNode | undefined, required = true): string | undefined {
+  return asSecret(ctx, () => readSecret(ctx, parent, path, name, inline, file, required));
+}
+
+function readSecret(ctx: Ctx, parent: YNode, path: string, name: string, inline: YNode | undefined, file: YNode | undefined, required: boolean): string | undefined {
   if (inline !== undefined && file !== undefined) return fail(ctx, file, join(path, `${name}-file`), `give either ${name} or ${name}-file, not both`);
   if (inline !== undefined) {
     const v = str(ctx, inline, join(path, name));

@@ -64,8 +64,8 @@ export async function checkCommand(g: GlobalOptions, target: string, opts: { ref
       if (ms === null || ms <= 0) throw new Error(`--stale-after "${opts.staleAfter}" is not a duration (e.g. 15m, 1h)`);
       staleAfterMs = ms;
     }
-    const { loadConfig } = await import('../../config/load.js');
-    const config = loadConfig(g.config);
+    // a read-only check reads the compiled config; a --refresh polls, and needs the secrets
+    const config = opts.refresh ? (await import('../../config/load.js')).loadConfig(g.config) : await (await import('../../config/cache.js')).loadConfigView(g.config);
     staleAfterMs ??= 3 * config.pollIntervalMs; // what status calls stale (15m for the default 5m)
     if (opts.refresh) {
       // the poll of `status --refresh`: same locking, evaluation and alert emails as a cron poll

@@ -4,7 +4,8 @@
 // lock and without loading any protocol library (a command line must complete at once).
 import type { Command, Help, Option } from 'commander';
 import type { GlobalOptions } from '../main.js';
-import { findConfig, loadConfig } from '../../config/load.js';
+import { findConfig } from '../../config/config-file.js';
+import { loadConfigView } from '../../config/cache.js';
 import { readAppState } from '../../app/state.js';
 
 interface CommandSpec {
@@ -140,7 +141,7 @@ export async function completeDevices(g: GlobalOptions): Promise<number> {
   let ids: string[] = [];
   try {
     findConfig(g.config);
-    const config = loadConfig(g.config);
+    const config = await loadConfigView(g.config);
     const { SOURCES } = await import('../../sources/index.js');
     ids = SOURCES.flatMap((src) => src.configured(config).map((d) => d.id));
     const state = await readAppState(config.stateFile);

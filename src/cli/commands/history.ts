@@ -174,8 +174,8 @@ export async function deviceHistory(config: Config, state: StateFile, device: st
 }
 
 export async function historyCommand(g: GlobalOptions, device: string, opts: HistoryOptions): Promise<number> {
-  const [{ loadConfig }, { readAppState }] = await Promise.all([import('../../config/load.js'), import('../../app/state.js')]);
-  const config = loadConfig(g.config);
+  const [{ loadConfigView }, { readAppState }] = await Promise.all([import('../../config/cache.js'), import('../../app/state.js')]);
+  const config = await loadConfigView(g.config);
   const state = await readAppState(config.stateFile);
   const [{ numbersOf, viewsOf }, { SOURCES }] = await Promise.all([import('../../app/devices.js'), import('../../sources/index.js')]);
   const now = g.now();

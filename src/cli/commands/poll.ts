@@ -1,6 +1,6 @@
 // simplemon poll [what…]: the cron entry.
 import type { GlobalOptions } from '../main.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfigAndCache } from '../../config/cache.js';
 import { openAppState } from '../../app/state.js';
 import { runPoll, type HistoryRecorder, type PollResult } from '../../app/run-poll.js';
 import { SOURCES } from '../../sources/index.js';
@@ -89,7 +89,8 @@ export function transitionLines(transitions: Transition[], c: ChalkInstance): st
 }
 
 export async function pollCommand(g: GlobalOptions, what: string[], opts: { verbose?: boolean; metricsFile?: string; html?: string }): Promise<number> {
-  const config = loadConfig(g.config);
+  // parsed in full (the poll needs its secrets), and compiled for the read-only commands (config/cache.ts)
+  const config = await loadConfigAndCache(g.config);
   const c = makeChalk(useColor(g.stdout, g.env, g.color));
   const logs: string[] = [];
   const result = await pollWithProgress(config, what, (line) => logs.push(line));

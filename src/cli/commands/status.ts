@@ -1,6 +1,6 @@
 // simplemon status [kind]: what the last poll saw. Reads the state without the lock (writes are atomic).
 import type { GlobalOptions } from '../main.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfigView } from '../../config/cache.js';
 import { readAppState } from '../../app/state.js';
 import { clean } from '../../render/sanitize.js';
 import { viewsOf } from '../../app/devices.js';
@@ -16,7 +16,8 @@ export async function statusCommand(g: GlobalOptions, kindWord: string | undefin
   if (opts.watch !== undefined) return watchCommand(g, kindWord, { ...opts, watch: opts.watch });
   const kind = kindWord === undefined ? undefined : kindOfWord(kindWord);
   if (kindWord !== undefined && !kind) throw new ConfigError(`unknown kind "${kindWord}": use ${kindWords().join(', ')}`);
-  const config = loadConfig(g.config);
+  // reading the state needs no secrets: the compiled config (config/cache.ts); a poll needs the full one
+  const config = opts.refresh ? (await import('../../config/load.js')).loadConfig(g.config) : await loadConfigView(g.config);
   if (opts.refresh) {
     const { pollWithProgress } = await import('./poll.js');
     const what = kind ? [kindSpec(kind)!.words[0]] : [];
@@ -59,7 +60,7 @@ async function watchCommand(g: GlobalOptions, word: string | undefined, opts: { 
   const kind = kindWord === undefined ? undefined : kindOfWord(kindWord);
   if (kindWord !== undefined && !kind) throw new ConfigError(`unknown kind "${kindWord}": use ${kindWords().join(', ')}`);
   watch.assertWatchTerminal(io);
-  const config = loadConfig(g.config);
+  const config = (await import('../../config/load.js')).loadConfig(g.config);
   const { pollOnce } = await import('./poll.js');
   const what = kind ? [kindSpec(kind)!.words[0]] : [];
   return watch.watchStatus(config, { intervalMs, kind, problems: opts.problems, color: g.color, poll: (progress) => pollOnce(config, what, () => {}, progress) }, io);

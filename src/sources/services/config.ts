@@ -1,11 +1,11 @@
 // The `services:` section: websites and services, each a device `service/<name>` checked by exactly one
 // of http, tcp, ping or dns. YAML (kebab-case) → ServiceConfig, with paths and lines.
-import { isScalar, isSeq } from 'yaml';
+import { isScalar, isSeq } from '../../config/yaml-nodes.js';
 import type { NetDefaults } from '../../config/types.js';
 import type { RuleInput } from '../../core/rule.js';
 import type { DnsRecordType } from '../../protocols/dns/check-dns.js';
 import { rulesBlock } from '../../config/rules.js';
-import { bool, deviceName, duration, fail, fields, join, list, namedList, noteSecret, num, oneOf, str, warn, type Ctx, type YNode } from '../../config/validate.js';
+import { asSecret, bool, deviceName, duration, fail, fields, join, list, namedList, noteSecret, num, oneOf, str, warn, type Ctx, type YNode } from '../../config/validate.js';
 import type { ServiceType } from './metrics.js';
 import { SERVICE_KIND, SERVICE_RULES } from './rules.js';
 
@@ -109,7 +109,8 @@ function inlineUrlPassword(node: YNode): boolean {
 }
 
 function httpUrl(ctx: Ctx, node: YNode, path: string): URL | undefined {
-  const raw = str(ctx, node, path, { nonEmpty: true });
+  // a URL may carry a password (https://user:${PASS}@host/): its variables are secret inputs
+  const raw = asSecret(ctx, () => str(ctx, node, path, { nonEmpty: true }));
   if (raw === undefined) return undefined;
   let u: URL;
   try {
