@@ -242,7 +242,21 @@ function registerCron(program: Command, run: (fn: Run) => Promise<void>): void {
   sub('remove', 'remove the marked line; other lines kept', (m, gl, o) => m.cronRemove(gl, o));
 }
 
+/**
+ * `simplemon status | head`: the reader goes away before the output is written. That is no error of
+ * ours: the rest of the output is dropped and the command ends as it would have (a poll still saves its
+ * state and sends its emails), with no stack trace from an unhandled EPIPE.
+ */
+function dropOutputOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  dropOutputOnClosedPipe(process.stdout);
+  dropOutputOnClosedPipe(process.stderr);
   let global: GlobalOptions = processContext();
   const run = async (fn: Run) => {
     const code = await fn(global);

@@ -20,7 +20,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../util/paths.js';
 
 export interface RecordedExchange {
   op: string;
@@ -37,7 +37,7 @@ export interface Recording {
   exchanges: RecordedExchange[];
 }
 
-export const RECORDING_FILE = fileURLToPath(new URL('../../demo/vcenter-replay/recording.json.gz', import.meta.url));
+export const RECORDING_FILE = packageFile('demo/vcenter-replay/recording.json.gz');
 
 export function loadRecording(file = RECORDING_FILE): Recording {
   const raw = readFileSync(file);

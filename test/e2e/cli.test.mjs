@@ -238,3 +238,27 @@ test('a printer taken out of the config leaves the state with an event; status s
   assert.deepEqual(Object.keys(st.devices), ['printer/laser']);
   assert.ok(st.events.some((e) => e.type === 'device-removed' && e.device === 'printer/old' && /no longer in the config/.test(e.message)));
 });
+
+test('status | head: a reader that closes the pipe early ends status quietly (exit 0, no EPIPE stack trace)', async () => {
+  // 1,500 never-polled printers: some 100 KB of table, more than a pipe holds
+  const d = mkdtempSync(join(tmpdir(), 'simplemon-pipe-'));
+  const cfg = join(d, 'c.yaml');
+  writeFileSync(cfg, 'state-file: s.json\nprinters:\n' + Array.from({ length: 1500 }, (_, i) => `  - { name: printer-${i}, address: 127.0.0.1, snmp: { version: 2c, community: public } }`).join('\n') + '\n');
+  for (const args of [['status'], ['status', '--json']]) {
+    const r = await new Promise((resolveP) => {
+      const p = spawn(process.execPath, [BIN, ...args, '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COLUMNS: '100' } });
+      let err = '';
+      let first = '';
+      p.stderr.on('data', (b) => (err += b));
+      // like head -1: take the first chunk, then close the pipe while status is still writing
+      p.stdout.once('data', (b) => {
+        first = String(b);
+        p.stdout.destroy();
+      });
+      p.on('close', (code, signal) => resolveP({ code, signal, err, first }));
+    });
+    assert.match(r.first, /simplemon: 1500 devices|"devices"/, `${args.join(' ')} began its output`);
+    assert.equal(r.err, '', `${args.join(' ')}: nothing on stderr`);
+    assert.equal(r.code, 0, `${args.join(' ')}: exit 0`);
+  }
+});

@@ -95,7 +95,7 @@ describe('toner-low', () => {
   test('an HP cartridge without a supply type at 5 % raises toner-low (critical) and shows in the Toner column', () => {
     const m = metricsOf({ supplies: [...supplyRow('1.1', { cls: 3, descr: 'Black Cartridge HP CF410A', max: 100, level: 5 }), ...supplyRow('1.2', { cls: 3, type: 1, descr: 'Cyan Cartridge HP CF411A', max: 100, level: 63 })] });
     assert.deepEqual(observe('toner-low', m), { state: 'critical', message: 'black cartridge hp cf410a 5% < 20%' });
-    assert.equal(column('Toner / ink', m), 'black cartridge hp cf410a 5%, cyan cartridge hp cf411a 63%');
+    assert.equal(column('Toner / ink', m), 'black 5%, cyan 63%', 'the column names the colour (the problem names the cartridge)');
   });
   test('a Canon cartridge typed unknown at 3 of 200 raises toner-low', () => {
     const m = metricsOf({ supplies: supplyRow('1.1', { type: 2, descr: 'Canon Cartridge 719/719H', max: 200, level: 3 }) });

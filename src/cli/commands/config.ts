@@ -2,14 +2,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
 import { RunError } from '../../util/errors.js';
 import { SOURCES } from '../../sources/index.js';
+import { packageFile } from '../../util/paths.js';
 
 /** The commented sample shipped with the package (repo root / package root). */
-export const SAMPLE_CONFIG = fileURLToPath(new URL('../../../monitor.config.yaml', import.meta.url));
+export const SAMPLE_CONFIG = packageFile('monitor.config.yaml');
 
 export async function configValidate(g: GlobalOptions): Promise<number> {
   const config = loadConfig(g.config); // throws ConfigError (exit 2) with every problem

@@ -4,7 +4,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { GlobalOptions } from '../main.js';
 import { findConfig, parseConfig } from '../../config/load.js';
 import type { Config } from '../../config/types.js';
@@ -20,6 +19,7 @@ import {
   type PollPaths,
 } from '../../app/cron-line.js';
 import { ConfigError, RunError, errorMessage } from '../../util/errors.js';
+import { packageFile } from '../../util/paths.js';
 
 export interface CronOptions {
   every: string;
@@ -41,7 +41,7 @@ const defaultIo: CronIo = { stdout: (t) => process.stdout.write(t), stderr: (t) 
 
 /** The installed bin/simplemon, links resolved: the same file whatever PATH cron has. */
 function simplemonBin(): string {
-  const bin = fileURLToPath(new URL('../../../bin/simplemon', import.meta.url));
+  const bin = packageFile('bin/simplemon');
   try {
     return realpathSync(bin);
   } catch {

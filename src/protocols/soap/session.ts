@@ -8,9 +8,9 @@ import { maskSecrets } from '../../util/secrets.js';
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { fileURLToPath } from 'node:url';
 import type { Client } from 'soap';
 import { envelopeContent, isRetrieveResult } from './xml.js';
+import { packageFile } from '../../util/paths.js';
 
 /** Where and how to reach one vCenter (a source's config entry fits it). */
 export interface VimEndpoint {
@@ -83,7 +83,7 @@ function mib(bytes: number): string {
   return `${Math.round((bytes / 2 ** 20) * 10) / 10} MiB`;
 }
 
-const WSDL = fileURLToPath(new URL('../../../wsdl/vim25/vimService.wsdl', import.meta.url));
+const WSDL = packageFile('wsdl/vim25/vimService.wsdl');
 
 /** A failure of one vCenter: the message is what the vcenter device shows. */
 export class VcenterError extends Error {

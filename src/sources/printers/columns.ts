@@ -7,8 +7,19 @@ import type { DeviceView } from '../../core/view.js';
 import type { Supply } from './metrics.js';
 import { statusReasons } from './reasons.js';
 
-/** "black toner" → "black", "canon cyan ink tank" → "canon cyan" in a column already headed Toner / ink; "toner cartridge" stays. */
+/** The colour words printers put in their supply descriptions, the longer first ("matte black" before "black"). */
+const COLOUR = /\b(matte black|photo black|light light black|light black|light cyan|light magenta|photo cyan|photo magenta|black|cyan|magenta|yellow|gr[ae]y|red|green|blue|orange|violet)\b/i;
+
+/**
+ * A supply's name in a column already headed Toner / ink: its colour when the description names one
+ * ("Black Cartridge HP CF400X" → "black", "CANON Matte Black Ink Tank" → "matte black": on a real HP
+ * or Epson the whole description took four lines a printer); else the description without a trailing
+ * toner/ink word ("toner cartridge" stays). Problems and emails keep the whole description, which names
+ * the part to order.
+ */
 function shortLabel(label: string): string {
+  const colour = COLOUR.exec(label);
+  if (colour) return colour[1].toLowerCase();
   const short = label.replace(/\s+(toner|ink)(\s+(cartridge|tank))?$/i, '');
   return short || label;
 }
