@@ -59,9 +59,17 @@ interface Measure {
   comf: number;
 }
 
+// Each cell's width, measured once for the plan and the drawing (a status of 1,000 devices has ~8,000 cells).
+const measured = new WeakMap<string[], number[]>();
+function widthsOf(cells: string[]): number[] {
+  let w = measured.get(cells);
+  if (!w) measured.set(cells, (w = cells.map(blockWidth)));
+  return w;
+}
+
 function widest(cells: string[], header: string): number {
   let w = visibleWidth(header);
-  for (const c of cells) w = Math.max(w, blockWidth(c));
+  for (const x of widthsOf(cells)) if (x > w) w = x;
   return w;
 }
 
@@ -70,7 +78,11 @@ function measure(col: GridColumn): Measure {
   const short = col.wrap ? full : Math.min(full, widest(col.shortCells ?? col.cells, col.shortHeader ?? col.header));
   if (!col.wrap) return { full, short, min: short, comf: short };
   let word = longestWord(col.shortHeader ?? col.header);
-  for (const c of col.cells) word = Math.max(word, longestWord(c));
+  const widths = widthsOf(col.cells);
+  // a cell no wider than the longest word so far cannot hold a longer one
+  col.cells.forEach((c, r) => {
+    if (widths[r] > word) word = Math.max(word, longestWord(c));
+  });
   const min = Math.min(full, Math.max(word, col.minWidth ?? 0));
   // Free text up to COMFORTABLE wide stays on one line. Longer Problems and Notes wrap at COMFORTABLE
   // before anything else gives way; a longer optional list (toner levels, GPUs) wraps down to its own
@@ -173,13 +185,16 @@ export function drawGrid(cols: GridColumn[], plan: Extract<GridPlan, { layout: '
       return (visibleWidth(h) > width ? wrapWords(h, width) : [h]).map(opts.head).join('\n');
     }),
   );
+  const shown = plan.columns.map(({ index, short }) => {
+    const cells = short ? (cols[index].shortCells ?? cols[index].cells) : cols[index].cells;
+    return { col: cols[index], cells, widths: widthsOf(cells) };
+  });
   for (let r = 0; r < rows; r++) {
     drawRow(
-      plan.columns.map(({ index, short, width }) => {
-        const col = cols[index];
-        const cell = short ? (col.shortCells?.[r] ?? col.cells[r]) : col.cells[r];
-        if (!col.wrap || blockWidth(cell) <= width) return cell;
-        return (col.wrap === 'items' ? wrapItems(cell, width) : wrapWords(cell, width)).join('\n');
+      shown.map(({ col, cells, widths }, x) => {
+        const cell = cells[r];
+        if (!col.wrap || widths[r] <= plan.columns[x].width) return cell;
+        return (col.wrap === 'items' ? wrapItems(cell, plan.columns[x].width) : wrapWords(cell, plan.columns[x].width)).join('\n');
       }),
     );
   }

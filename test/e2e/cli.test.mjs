@@ -163,7 +163,7 @@ test('status and --help never load soap, net-snmp, nodemailer, ora or cli-table3
     });
     assert.equal(child, 0);
     const loaded = readFileSync(trace, 'utf8');
-    assert.match(loaded, /dist\/cli\/main\.js/, 'the trace works');
+    assert.match(loaded, /dist\/bundle\/main\.js/, 'the trace works, and bin/simplemon runs the bundle');
     // status reads the compiled config that the runs before it left beside the state (config/cache.ts)
     for (const heavy of ['soap', 'net-snmp', 'nodemailer', 'ora', 'cli-table3', ...(args[0] === 'status' ? ['yaml'] : [])]) {
       assert.ok(!loaded.includes(`/node_modules/${heavy}/`), `${args.join(' ')} loaded ${heavy}`);
