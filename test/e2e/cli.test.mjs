@@ -262,3 +262,23 @@ test('status | head: a reader that closes the pipe early ends status quietly (ex
     assert.equal(r.code, 0, `${args.join(' ')}: exit 0`);
   }
 });
+
+test('status follows an edit of the config at once (the compiled config beside the state is rebuilt), and that cache holds no secret', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'simplemon-cfgedit-'));
+  const cfg = join(d, 'c.yaml');
+  const base = 'state-file: s.json\nprinters:\n  - { name: first, address: 127.0.0.1, snmp: { version: 2c, community: "${PRINTER_COMMUNITY}" } }\n';
+  writeFileSync(cfg, base);
+  const one = await cli(['status', '--json', '--config', cfg], { env: env() });
+  assert.equal(one.code, 0, one.stderr);
+  assert.deepEqual(JSON.parse(one.stdout).devices.map((x) => x.id), ['printer/first']);
+  const cache = join(d, 's.json.config-cache.json');
+  assert.ok(existsSync(cache), 'the compiled config is left beside the state');
+  assert.ok(!readFileSync(cache, 'utf8').includes(SECRET), 'without the community');
+  // an edit within the same second, same size: only the content hash can tell
+  writeFileSync(cfg, base.replace('first', 'other'));
+  const two = await cli(['status', '--json', '--config', cfg], { env: env() });
+  assert.deepEqual(JSON.parse(two.stdout).devices.map((x) => x.id), ['printer/other']);
+  const bad = await cli(['status', '--config', cfg], { env: { PATH: process.env.PATH } });
+  assert.equal(bad.code, 2, 'the community variable unset: the config is parsed again and the error shown, as before');
+  assert.match(bad.stderr, /PRINTER_COMMUNITY is not set/);
+});
