@@ -169,12 +169,22 @@ export function drawGrid(cols: GridColumn[], plan: Extract<GridPlan, { layout: '
   const widths = plan.columns.map((c) => c.width);
   const out: string[] = [];
   const rule = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w + PAD)).join(m) + r;
-  const drawRow = (cells: string[]) => {
-    const lines = cells.map((cell) => cellLines(cell));
-    const height = Math.max(1, ...lines.map((l) => l.length));
+  // one line of a cell: padded to its column (known width: a single-line cell measured for the plan)
+  const drawRow = (cells: string[], known?: (number | undefined)[]) => {
+    let height = 1;
+    const lines: (string[] | null)[] = cells.map((cell) => {
+      if (!cell.includes('\n')) return null;
+      const l = cellLines(cell);
+      if (l.length > height) height = l.length;
+      return l;
+    });
     for (let y = 0; y < height; y++) {
       let line = '│';
-      for (let x = 0; x < widths.length; x++) line += ` ${fit(lines[x][y] ?? '', widths[x])} │`;
+      for (let x = 0; x < widths.length; x++) {
+        const many = lines[x];
+        const text = many ? (many[y] ?? '') : y === 0 ? cells[x] : '';
+        line += ` ${fit(text, widths[x], !many && y === 0 ? known?.[x] : text === '' ? 0 : undefined)} │`;
+      }
       out.push(line);
     }
   };
@@ -189,13 +199,16 @@ export function drawGrid(cols: GridColumn[], plan: Extract<GridPlan, { layout: '
     const cells = short ? (cols[index].shortCells ?? cols[index].cells) : cols[index].cells;
     return { col: cols[index], cells, widths: widthsOf(cells) };
   });
+  const known: (number | undefined)[] = new Array(shown.length);
   for (let r = 0; r < rows; r++) {
     drawRow(
       shown.map(({ col, cells, widths }, x) => {
         const cell = cells[r];
+        known[x] = widths[r];
         if (!col.wrap || widths[r] <= plan.columns[x].width) return cell;
         return (col.wrap === 'items' ? wrapItems(cell, plan.columns[x].width) : wrapWords(cell, plan.columns[x].width)).join('\n');
       }),
+      known,
     );
   }
   out.push(rule('└', '┴', '┘'));
@@ -210,9 +223,10 @@ function cellLines(cell: string): string[] {
 }
 
 /** A line padded (or, never for planned cells, cut with …) to `width` columns. */
-function fit(line: string, width: number): string {
-  const w = visibleWidth(line);
-  if (w <= width) return line + ' '.repeat(width - w);
+const SPACES = ' '.repeat(256);
+function fit(line: string, width: number, knownWidth?: number): string {
+  const w = knownWidth ?? visibleWidth(line);
+  if (w <= width) return line + (width - w <= 256 ? SPACES.slice(0, width - w) : ' '.repeat(width - w));
   return cutToWidth(line, width);
 }
 
