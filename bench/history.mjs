@@ -59,6 +59,7 @@ export async function benchHistory({ repoRoot, log }) {
     }
     const bytesPerPoll = statSync(join(dir, '2026-11-23.jsonl')).size / 9;
     rows.push(['append one poll (5,000 devices × 10 numbers)', `${f1(median(ours))} ms`, `${f1(median(floor))} ms`, ratio(median(ours), median(floor))]);
+    const appendRow = { ours: median(ours), floor: median(floor), bytes: 0 };
 
     // 2. a whole day of 288 polls, then read 24 h of one device
     for (let p = 9; p < POLLS; p++) {
@@ -123,6 +124,11 @@ export async function benchHistory({ repoRoot, log }) {
       '',
       `${Math.round(bytesPerPoll / 1024)} KiB per poll plain (${Math.round(bytesPerPoll / DEVICES)} B per device); a day of ${POLLS} polls ${mb(dayBytes)} plain, ${mb(gzBytes)} gzipped:`,
       `the default cap (200 MiB) holds today plus ~${Math.max(0, Math.floor((200 * 1024 * 1024 - dayBytes) / gzBytes))} gzipped days at this size; 35 days need ~${mb(dayBytes + 34 * gzBytes)}.`,
+    ];
+    const { row } = await import('./table.mjs');
+    lines.table = [
+      row({ work: `history: append one poll, ${DEVICES} devices × 10 numbers (${Math.round(bytesPerPoll / 1024)} KiB)`, ours: { ms: appendRow.ours }, refName: 'JSON.stringify + appendFileSync', ref: { ms: appendRow.floor }, note: 'in-process' }),
+      row({ work: `history: read 24 h of one device (${POLLS} polls)`, ours: { ms: median(readOurs) }, refName: 'parse every line', ref: { ms: median(readNaive) }, target: { ratio: 1 } }),
     ];
     return lines;
   } finally {

@@ -186,7 +186,17 @@ export async function benchPrinters({ repoRoot, log = () => {}, runs = 5, timeou
       ...table.map((row) => row.map((cell, i) => String(cell).padEnd(widths[i])).join('  ')),
       ...rows.map((r) => `  ${r.case}: simplemon check run: ${r.simplemon.check}; shell reference: ${r.reference.answered} printers answered`),
     ];
-    return Object.assign(lines, { rows, setup: { live: LIVE, dead: DEAD, runs, timeoutMs, retries, recording: RECORDING, port: sim.port } });
+    const { row } = await import('./table.mjs');
+    const table = rows.map((r) =>
+      row({
+        work: `poll printers, ${r.case}`,
+        ours: { ms: r.simplemon.wallMs, rssMB: r.simplemon.rssKiB && r.simplemon.rssKiB / 1024 },
+        refName: 'snmpget/snmpbulkwalk script',
+        ref: { ms: r.reference.wallMs, rssMB: r.reference.rssKiB && r.reference.rssKiB / 1024 },
+        target: { ratio: 1 },
+      }),
+    );
+    return Object.assign(lines, { rows, table, setup: { live: LIVE, dead: DEAD, runs, timeoutMs, retries, recording: RECORDING, port: sim.port } });
   } finally {
     await sim?.stop();
     rmSync(work, { recursive: true, force: true });
