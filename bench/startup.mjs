@@ -117,11 +117,23 @@ export async function benchStartup({ repoRoot, log, runs = Number(process.env.BE
       { name: 'node -e 0', args: ['-e', '0'] },
       { name: `status, ${PRINTERS} printers`, args: [bin, 'status', '--config', cfg], target: 1.5, allowFail: false },
       { name: `status --json, ${PRINTERS} printers`, args: [bin, 'status', '--json', '--config', cfg], target: 1.5 },
-      { name: `check (Nagios), ${PRINTERS} printers`, args: [bin, 'check', '--config', cfg], target: 1.5, allowFail: true },
+      { name: `check printers (Nagios, all ${PRINTERS})`, args: [bin, 'check', 'printers', '--config', cfg], target: 1.5, allowFail: true, expect: /^SIMPLEMON (OK|WARNING|CRITICAL) - /i },
+      { name: 'check one printer (Nagios)', args: [bin, 'check', 'printer/floor0-printer-0001', '--config', cfg], target: 1.5, allowFail: true, expect: /^SIMPLEMON (OK|WARNING|CRITICAL) - /i },
       { name: '--help', args: [bin, '--help'], target: 1.5 },
     ];
-    // the first status writes the compiled config; then every case is measured interleaved
+    // the first status writes the compiled config; each case once, its output checked (a usage error is
+    // fast too); then every case is measured interleaved
     await measure(node, cases[1].args, { env });
+    for (const c of cases.slice(1)) {
+      const out = await new Promise((resolve) => {
+        const p = spawn(node, c.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let o = '';
+        p.stdout.on('data', (d) => (o += d));
+        p.on('close', (code) => resolve({ code, o }));
+      });
+      const ok = c.expect ? c.expect.test(out.o) : out.code === 0 && out.o.length > 0;
+      if (!ok) throw new Error(`${c.name}: exit ${out.code}, output ${JSON.stringify(out.o.slice(0, 200))}`);
+    }
     const times = cases.map(() => []);
     for (let i = 0; i < runs; i++) {
       if (i % 5 === 0) log(`startup: round ${i + 1}/${runs}`);
