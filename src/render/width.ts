@@ -61,6 +61,16 @@ export function blockWidth(s: string): number {
 
 /** Widest word (run without spaces): the narrowest a text can wrap to without cutting one. */
 export function longestWord(s: string): number {
+  if (PRINTABLE_ASCII.test(s)) {
+    // one pass over the characters: the longest run without a space
+    let best = 0;
+    let run = 0;
+    for (let i = 0; i < s.length; i++) {
+      if (s.charCodeAt(i) === 32) run = 0;
+      else if (++run > best) best = run;
+    }
+    return best;
+  }
   let w = 0;
   for (const word of s.split(/[ \n]+/)) w = Math.max(w, visibleWidth(word));
   return w;
@@ -97,6 +107,7 @@ export function wrapWords(text: string, width: number, rest: number = width): st
  * value; an item wider than the line is wrapped on spaces.
  */
 export function wrapItems(text: string, width: number): string[] {
+  if (PRINTABLE_ASCII.test(text)) return wrapAsciiItems(text, width);
   const lines: string[] = [];
   let line = '';
   for (const item of text.split(/(?<=,) +/)) {
@@ -107,6 +118,33 @@ export function wrapItems(text: string, width: number): string[] {
       const parts = wrapWords(item, width);
       line = parts.pop() ?? '';
       lines.push(...parts);
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** wrapItems() for printable ASCII (one column a character): the same lines, without measuring each join. */
+function wrapAsciiItems(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of text.split(/(?<=,) +/)) {
+    if (!line) {
+      if (item.length <= width) line = item;
+      else {
+        const parts = wrapWords(item, width);
+        line = parts.pop() ?? '';
+        lines.push(...parts);
+      }
+    } else if (line.length + 1 + item.length <= width) line = `${line} ${item}`;
+    else {
+      lines.push(line);
+      if (item.length <= width) line = item;
+      else {
+        const parts = wrapWords(item, width);
+        line = parts.pop() ?? '';
+        lines.push(...parts);
+      }
     }
   }
   lines.push(line);

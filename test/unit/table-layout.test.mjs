@@ -3,7 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { formatAge, noteOf, renderKindTable, renderStatus } from '../../dist/render/status.js';
 import { drawGrid, planGrid, tableWidth, COMFORTABLE } from '../../dist/render/layout.js';
-import { outputWidth, visibleWidth, wrapItems, wrapWords } from '../../dist/render/width.js';
+import { outputWidth, visibleWidth, wrapItems, wrapWords, longestWord } from '../../dist/render/width.js';
 import { makeChalk } from '../../dist/render/style.js';
 import { KIND_SPECS } from '../../dist/sources/index.js';
 import { allKinds, vmView, hostView, printerView, NOW, IPV6, LONG_VM, LONG_PRINTER } from '../helpers/table-views.mjs';
@@ -219,4 +219,14 @@ test('wrapWords(): wraps on spaces, never inside a word; a word wider than the l
   assert.deepEqual(wrapWords('x', 5), ['x']);
   assert.deepEqual(wrapItems('black 64%, cyan 41%, magenta 37%, yellow 12%', 20), ['black 64%, cyan 41%,', 'magenta 37%,', 'yellow 12%']);
   assert.deepEqual(wrapItems('2× NVIDIA A40 31% 45°C, Intel UHD 630', 12), ['2× NVIDIA', 'A40 31%', '45°C,', 'Intel UHD', '630'], 'an item wider than the line wraps on spaces; the next item starts a line');
+});
+
+test('the ASCII fast paths of wrapItems and longestWord give what the general ones give', () => {
+  // é is one column wide but not ASCII: the same text with é takes the general path
+  const texts = ['black 49%, cyan 72%, magenta 95%, yellow 18%', 'matte black 80%, black 100%, yellow 5%, magenta 80%, cyan 70%', 'lowToner, doorOpen; device status warning: Close the front door (cover A) and load tray 2', 'a', '', 'averyveryverylongwordwithoutspaces, x'];
+  for (const t of texts) {
+    const accented = t.replaceAll('e', 'é');
+    assert.equal(longestWord(t), longestWord(accented), t);
+    for (const w of [1, 5, 10, 12, 20, 25, 40, 80]) assert.deepEqual(wrapItems(t, w).map((l) => l.replaceAll('e', 'é')), wrapItems(accented, w), `${t} at ${w}`);
+  }
 });

@@ -24,6 +24,15 @@ function shortLabel(label: string): string {
   return short || label;
 }
 
+// A fleet's printers share a few cartridge descriptions: each is turned into its label once per process.
+const labels = new Map<string, string>();
+function columnLabel(s: Supply): string {
+  const key = s.description ?? `\u0000${s.index}`;
+  let label = labels.get(key);
+  if (label === undefined) labels.set(key, (label = shortLabel(supplyLabel(s))));
+  return label;
+}
+
 const m = (d: { metrics: Record<string, unknown> }) => d.metrics as Partial<PrinterMetrics>;
 
 /**
@@ -63,7 +72,7 @@ export const printerColumns: Column[] = [
     value: (d) =>
       (m(d).supplies ?? [])
         .filter(isTonerOrInk)
-        .map((s) => `${shortLabel(supplyLabel(s))} ${supplyLevelText(s)}${daysLeft(d, s)}`)
+        .map((s) => `${columnLabel(s)} ${supplyLevelText(s)}${daysLeft(d, s)}`)
         .join(', ') || '–',
   },
   {
