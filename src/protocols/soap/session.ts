@@ -159,8 +159,6 @@ export function describeError(
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new VcenterError(`cannot resolve ${new URL(ctx.url).hostname}`, null, { cause: e });
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new VcenterError(`${host} unreachable`, null, { cause: e });
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(err?.message ?? '')) return new VcenterError(`no answer from ${host} within ${Math.round(ctx.timeoutMs / 100) / 10}s`, null, { cause: e });
-  if (/maxContentLength size of \d+ exceeded/.test(err?.message ?? ''))
-    return new VcenterError(`answer from ${host} larger than ${mib(ctx.maxBytes ?? 0)} (the limit for its page-size): cut off`, null, { cause: e });
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_BAD_RESPONSE' || /socket hang up|aborted|premature close|stream has been aborted/i.test(err?.message ?? ''))
     return new VcenterError(`connection to ${host} closed mid-response`, null, { cause: e });
   const headers = err?.response?.headers ?? ctx.lastHeaders ?? {};
@@ -325,7 +323,9 @@ export class VimSession {
 
   private abortError(method: string, signal: AbortSignal): Error {
     if (signal.reason instanceof Cancelled) return signal.reason;
-    return this.deadlineError(method, signal === this.budget.signal || this.budget.signal.aborted ? this.budget.signal : signal);
+    // the poll's deadline (also through a page's combined signal), or a signal of its own (Logout's grace)
+    const budget = this.budget.signal;
+    return this.deadlineError(method, signal === budget || (budget.aborted && signal.reason === budget.reason) ? budget : signal);
   }
 
   /**
