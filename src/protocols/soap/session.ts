@@ -553,9 +553,16 @@ export class VimSession {
 
   /**
    * Log out unless the session is kept; never throws. Always releases the sockets. Logout has a grace
-   * of its own (LOGOUT_GRACE_MS), also after the deadline: best effort, never a hang.
+   * of its own (LOGOUT_GRACE_MS), also after the deadline: best effort, never a hang. Calling it again
+   * returns the same promise (the collector starts it before mapping and awaits it in a finally).
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return (this.closing ??= this.logoutAndRelease());
+  }
+
+  private closing: Promise<void> | null = null;
+
+  private async logoutAndRelease(): Promise<void> {
     if (this.budgetTimer) clearTimeout(this.budgetTimer);
     try {
       if (this.loggedIn && !this.vc.keepSession) {

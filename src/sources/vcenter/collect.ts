@@ -57,6 +57,8 @@ export async function collectVcenter(
       perf = await session.withSession(() => queryHostPerf(session, up, inv.counters));
       if (perf.note) opts.log?.(`[vcenter ${vc.name}] ${perf.note}`);
     }
+    // nothing more to ask: Logout goes out now and is awaited in the finally, after the mapping
+    void session.close();
     // the readings hold no slice of a page's text (scan.ts copies what it keeps): no copy needed here
     const assigned: Record<string, string> = {};
     const readings: Reading[] = mapObjects(inv.objects, { vcenter: vc.name, kinds, perf: perf.samples, perfNote: perf.note, gpuNote: perf.gpuNote, ids: memory.ids, assigned }, target);
