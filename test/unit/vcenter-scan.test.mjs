@@ -114,6 +114,20 @@ describe('reading a page into property sets', () => {
     assert.throws(() => reader.read(xml), (e) => e.faultType === 'NotAuthenticated');
   });
 
+  test('elements the reader does not know are stepped over, content checked: in returnval, in an object, in a propSet', () => {
+    const unknown = '<extra a="1 > 0"><x><y>1</y><![CDATA[<z>]]><!-- <w> --></x><x/></extra>';
+    const xml = page(`<token>t</token>${unknown}<objects><obj type="VirtualMachine">vm-1</obj>${unknown}<propSet>${unknown}<name>name</name><val xsi:type="xsd:string">a</val></propSet></objects>`);
+    const r = read(xml);
+    assert.equal(r.token, 't');
+    assert.deepEqual(r.objects, [{ type: 'VirtualMachine', moref: 'vm-1', props: { name: 'a' }, missing: [] }]);
+    assert.throws(() => read(xml.replace('</y>', '</q>')), /mismatched end tag <\/q>/);
+  });
+
+  test('a character reference beyond Unicode stays as written (no RangeError out of the reader)', () => {
+    const [o] = read(page(vm('vm-1', 'a&#x110000;b&#65;'))).objects;
+    assert.equal(o.props.name, 'a&#x110000;bA');
+  });
+
   test('malformed pages throw: mismatched and unterminated elements, too deep a nesting', () => {
     assert.throws(() => read(page(vm('vm-1', 'a')).replace('</propSet>', '</propset>')), /mismatched end tag <\/propset>/);
     const whole = page(vm('vm-1', 'a'));

@@ -341,10 +341,20 @@ class Scanner {
     }
   }
 
-  /** Skip the element whose start tag was just read. */
-  skip(): void {
-    if (this.empty) this.pos = this.gt + 1;
-    else this.content(this.gt + 1, this.qs, this.qe, false, 0);
+  /** Skip the element whose start tag was just read, building nothing (its content is still checked). */
+  skip(depth = 0): void {
+    if (this.empty) {
+      this.pos = this.gt + 1;
+      return;
+    }
+    if (depth > MAX_DEPTH) throw new XmlError('elements nested too deep');
+    const qs = this.qs;
+    const qe = this.qe;
+    let i = this.gt + 1;
+    while (this.nextChild(i, qs, qe)) {
+      this.skip(depth + 1);
+      i = this.pos;
+    }
   }
 
   /** The text of a leaf element whose start tag was just read ('' for an element with children). */
