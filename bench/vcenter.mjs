@@ -1,25 +1,29 @@
-// Benchmark, vCenter part: simplemon reading 50 hosts × 5,000 VMs from the vcsim launcher, side by
-// side in the same run with a govmomi reference client (test/vcsim/reference) that retrieves the same
-// properties (one ContainerView, RetrievePropertiesEx + ContinueRetrievePropertiesEx, the counter
-// catalogue, one QueryPerf), both with page size 1000.
+// Benchmark, vCenter part: `simplemon poll hosts vms` reading 50 hosts × 5,000 VMs from the vcsim
+// launcher, side by side in the same run with a govmomi reference client (test/vcsim/reference) that
+// retrieves the same properties (one ContainerView, RetrievePropertiesEx + ContinueRetrievePropertiesEx,
+// the counter catalogue, one QueryPerf), both with page size 1000, whole process to whole process.
 //
 //   import { benchVcenter } from './vcenter.mjs';
-//   const lines = await benchVcenter({ repoRoot, log: console.error });
+//   const lines = await benchVcenter({ repoRoot, log: console.error });   // lines.table: bench/table.mjs rows
 //
-// Or alone: `node bench/vcenter.mjs` (BENCH_RUNS=1 for a quick look, BENCH_HOSTS / BENCH_VMS to resize).
+// Or alone: `node bench/vcenter.mjs`, or `node bench/run.mjs vcenter` (BENCH_RUNS=3 for a quicker look,
+// BENCH_HOSTS / BENCH_VMS to resize, BENCH_VC_COLLECTOR=1 to add the collector alone in node as a
+// diagnostic case, BENCH_VC_PROF=<dir> to write a --cpu-prof of every CLI run there).
 //
-// Measured per case, `runs` times (default 5), medians: wall time of the whole process (spawn to
-// exit), SOAP round trips (counted by the launcher), peak RSS (GNU time's %M). Cases:
+// Measured per case, `runs` times (default 5) after one unmeasured warm-up run each, the cases
+// interleaved (ref, ours, ref, ours …) so that load on this shared machine falls on both alike;
+// medians: wall time of the whole process (spawn to exit), SOAP round trips (counted by the launcher),
+// peak RSS (GNU time's %M). Cases:
 //   reference     govmomi client (Go)
-//   collector     node + the built collector called directly (dist/), memory kept between runs
-//   runPoll       node + the poll pipeline (config, collector, evaluate, state file) without the CLI
-//   cli           node bin/simplemon poll hosts vms --config <tmp> — when the CLI has the vCenter source
-// Targets (issue 3): ≤ 1.2 × the reference's wall time, round trips ≤ 4 + pages, peak RSS ≤ 200 MB.
+//   cli           node bin/simplemon poll hosts vms --config <tmp> (config, collector, evaluate, state file)
+//   collector     (diagnostic) node + the built collector called directly (dist/), memory kept in a file
+// Targets (issue 13): ≤ 1.2 × the reference's wall time, round trips ≤ 4 + pages, peak RSS ≤ 200 MB.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { row } from './table.mjs';
 
 function run(cmd, args, opts = {}) {
   return new Promise((resolve) => {
@@ -46,7 +50,8 @@ const median = (xs) => {
 
 export async function benchVcenter({ repoRoot, log = () => {}, runs = Number(process.env.BENCH_RUNS ?? 5), hosts = Number(process.env.BENCH_HOSTS ?? 50), vms = Number(process.env.BENCH_VMS ?? 5000) }) {
   const helpers = await import(pathToFileURL(path.join(repoRoot, 'test', 'helpers', 'vcsim.mjs')).href);
-  if (!existsSync(path.join(repoRoot, 'dist', 'collectors', 'vcenter', 'collect-vcenters.js'))) throw new Error('build first: npx tsc -p .');
+  const collectJs = path.join(repoRoot, 'dist', 'sources', 'vcenter', 'collect.js');
+  if (!existsSync(collectJs)) throw new Error('build first: npm run build');
   log(`vcenter: building the launcher and the govmomi reference`);
   helpers.buildVcsim();
   log(`vcenter: starting the simulator with ${hosts} hosts × ${vms} VMs`);
@@ -55,13 +60,32 @@ export async function benchVcenter({ repoRoot, log = () => {}, runs = Number(pro
   const startS = ((performance.now() - t0) / 1000).toFixed(1);
   const dir = mkdtempSync(path.join(tmpdir(), 'simplemon-bench-vc-'));
   try {
-    // the direct case: the collector in a fresh node process, its memory kept in a file like the state file
-    const memFile = path.join(dir, 'memory.json');
-    const script = path.join(dir, 'collect.mjs');
+    // the CLI case: a config file and a state file of its own
+    const cfgFile = path.join(dir, 'monitor.config.yaml');
     writeFileSync(
-      script,
-      `import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { collectVcenter } from ${JSON.stringify(pathToFileURL(path.join(repoRoot, 'dist', 'collectors', 'vcenter', 'collect-vcenters.js')).href)};
+      cfgFile,
+      [`state-file: ${path.join(dir, 'state.json')}`, 'vcenters:', '  - name: bench', `    url: ${sim.url}`, `    username: ${sim.user}`, `    password: ${sim.pass}`, `    ca-file: ${sim.caFile}`, '    timeout: 120s', ''].join('\n'),
+    );
+    const prof = process.env.BENCH_VC_PROF;
+    if (prof) mkdirSync(prof, { recursive: true });
+    const cases = [
+      { key: 'ref', name: 'govmomi reference', cmd: helpers.VCREF_BIN, args: ['-url', sim.url, '-user', sim.user, '-pass', sim.pass, '-page-size', '1000'] },
+      {
+        key: 'cli',
+        name: 'simplemon poll hosts vms',
+        cmd: process.execPath,
+        args: [...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), path.join(repoRoot, 'bin', 'simplemon'), 'poll', 'hosts', 'vms', '--config', cfgFile],
+        cli: true,
+      },
+    ];
+    if (process.env.BENCH_VC_COLLECTOR) {
+      // the collector alone in a fresh node process, its memory kept in a file like the state file
+      const memFile = path.join(dir, 'memory.json');
+      const script = path.join(dir, 'collect.mjs');
+      writeFileSync(
+        script,
+        `import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { collectVcenter } from ${JSON.stringify(pathToFileURL(collectJs).href)};
 const vc = JSON.parse(process.env.VC);
 const memory = existsSync(${JSON.stringify(memFile)}) ? JSON.parse(readFileSync(${JSON.stringify(memFile)}, 'utf8')) : {};
 const r = await collectVcenter(vc, memory, new Set(['hosts', 'vms']));
@@ -69,76 +93,66 @@ writeFileSync(${JSON.stringify(memFile)}, JSON.stringify(memory));
 if (!r.readings[0].reachable) { console.error(r.readings[0].error); process.exit(1); }
 console.log(JSON.stringify({ ...r.stats, readings: r.readings.length }));
 `,
-    );
-    const vc = helpers.vcConfig(sim, { timeoutMs: 120_000 });
+      );
+      const vc = helpers.vcConfig(sim, { timeoutMs: 120_000 });
+      cases.push({ key: 'collector', name: 'collector alone (diagnostic)', cmd: process.execPath, args: [script], env: { VC: JSON.stringify(vc) } });
+    }
 
-    // the pipeline case: config → collector → evaluate → state file, as `poll` does, without the CLI
-    // (measures the state store's share until the CLI has the vCenter source)
-    const pipeScript = path.join(dir, 'pipeline.mjs');
-    const dist = (p) => JSON.stringify(pathToFileURL(path.join(repoRoot, 'dist', ...p.split('/'))).href);
-    writeFileSync(
-      pipeScript,
-      `import { readFileSync } from 'node:fs';
-import { runPoll } from ${dist('app/run-poll.js')};
-import { openState } from ${dist('state/store.js')};
-import { parseConfig } from ${dist('config/load.js')};
-import { vcenterSource } from ${dist('sources/vcenter/index.js')};
-const file = process.argv[2];
-const config = parseConfig(readFileSync(file, 'utf8'), file);
-await runPoll(config, { sources: [vcenterSource], openStore: () => openState(config.stateFile, { lockTimeoutMs: 60000, command: 'poll' }), now: () => new Date(), log: () => {} }, ['hosts', 'vms']);
-`,
-    );
-
-    // the CLI case: a config file and a state file of its own
-    const cfgFile = path.join(dir, 'monitor.config.yaml');
-    writeFileSync(
-      cfgFile,
-      [`state-file: ${path.join(dir, 'state.json')}`, 'vcenters:', '  - name: bench', `    url: ${sim.url}`, `    username: ${sim.user}`, `    password: ${sim.pass}`, `    ca-file: ${sim.caFile}`, '    timeout: 120s', ''].join('\n'),
-    );
-
-    const cases = [
-      { name: 'govmomi reference', cmd: helpers.VCREF_BIN, args: ['-url', sim.url, '-user', sim.user, '-pass', sim.pass, '-page-size', '1000'] },
-      { name: 'simplemon collector', cmd: process.execPath, args: [script], env: { VC: JSON.stringify(vc) } },
-      { name: 'simplemon runPoll (no CLI)', cmd: process.execPath, args: [pipeScript, cfgFile], cli: true },
-      { name: 'simplemon poll hosts vms', cmd: process.execPath, args: [path.join(repoRoot, 'bin', 'simplemon'), 'poll', 'hosts', 'vms', '--config', cfgFile], cli: true },
-    ];
-    const rows = [];
-    for (const c of cases) {
-      const ms = [];
-      const rss = [];
-      const trips = [];
-      let pages = null;
-      let note = '';
-      for (let i = 0; i < runs; i++) {
+    const results = new Map(cases.map((c) => [c.key, { ms: [], rss: [], trips: [], pages: null, note: '' }]));
+    // one warm-up each (the first CLI poll creates the state file; page cache, Go's first TLS), then
+    // interleaved measured runs
+    for (let i = -1; i < runs; i++) {
+      for (const c of cases) {
+        const acc = results.get(c.key);
+        if (acc.note) continue;
         await sim.resetStats();
         const r = await run(c.cmd, c.args, { cwd: repoRoot, env: c.env });
         const s = await sim.stats();
         // poll may exit 1 or 2 when devices have problems (the simulator has some); that is not a failure
         if (!s.calls.RetrievePropertiesEx || r.code > 2 || (r.code !== 0 && !c.cli)) {
-          note = `failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ').slice(0, 200)}`;
-          break;
+          acc.note = `failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ').slice(0, 200)}`;
+          continue;
         }
-        ms.push(r.ms);
-        rss.push(r.rssKB);
-        trips.push(s.total);
-        pages = (s.calls.RetrievePropertiesEx ?? 0) + (s.calls.ContinueRetrievePropertiesEx ?? 0);
-        log(`vcenter: ${c.name} run ${i + 1}/${runs}: ${Math.round(r.ms)} ms, ${s.total} round trips, ${Math.round((r.rssKB ?? 0) / 1024)} MB`);
+        const pages = (s.calls.RetrievePropertiesEx ?? 0) + (s.calls.ContinueRetrievePropertiesEx ?? 0);
+        log(`vcenter: ${c.name} ${i < 0 ? 'warm-up' : `run ${i + 1}/${runs}`}: ${Math.round(r.ms)} ms, ${s.total} round trips (${pages} pages), ${Math.round((r.rssKB ?? 0) / 1024)} MB`);
+        if (i < 0) continue;
+        acc.ms.push(r.ms);
+        acc.rss.push(r.rssKB);
+        acc.trips.push(s.total);
+        acc.pages = pages;
       }
-      rows.push({ name: c.name, ms: median(ms), rssMB: median(rss) === null ? null : median(rss) / 1024, trips: median(trips), tripsFirst: trips[0] ?? null, pages, note, n: ms.length });
     }
+    const rows = cases.map((c) => {
+      const a = results.get(c.key);
+      const rss = median(a.rss);
+      return { key: c.key, name: c.name, ms: median(a.ms), rssMB: rss === null ? null : rss / 1024, trips: median(a.trips), pages: a.pages, note: a.note, n: a.ms.length, all: a.ms.map(Math.round) };
+    });
     const ref = rows[0];
     const fmt = (r) => {
-      if (r.note && !r.n) return `${r.name.padEnd(26)} ${r.note}`;
+      if (r.note && !r.n) return `${r.name.padEnd(28)} ${r.note}`;
       const ratio = ref.ms && r.ms ? ` (${(r.ms / ref.ms).toFixed(2)}× ref)` : '';
-      const tripsTxt = r.tripsFirst !== r.trips ? `${r.trips} (first run ${r.tripsFirst})` : `${r.trips}`;
-      return `${r.name.padEnd(26)} wall ${String(Math.round(r.ms)).padStart(6)} ms${ratio.padEnd(13)}  round trips ${tripsTxt.padEnd(16)} pages ${r.pages}  peak RSS ${r.rssMB.toFixed(0).padStart(4)} MB`;
+      return `${r.name.padEnd(28)} wall ${String(Math.round(r.ms)).padStart(6)} ms${ratio.padEnd(13)}  round trips ${String(r.trips).padEnd(4)} pages ${r.pages}  peak RSS ${r.rssMB.toFixed(0).padStart(4)} MB  runs [${r.all.join(', ')}]`;
     };
     const lines = [
-      `vCenter: ${hosts} hosts × ${vms} VMs in the govmomi simulator (started in ${startS} s), page size 1000, medians of ${runs} runs`,
+      `vCenter: ${hosts} hosts × ${vms} VMs in the govmomi simulator (started in ${startS} s), page size 1000, medians of ${runs} interleaved runs`,
       ...rows.map(fmt),
       `targets: wall ≤ 1.2 × reference, round trips ≤ 4 + pages, peak RSS ≤ 200 MB`,
     ];
     lines.rows = rows;
+    const cli = rows.find((r) => r.key === 'cli');
+    const vmsText = vms.toLocaleString('en-US');
+    lines.table = cli.n && ref.n
+      ? [
+          row({
+            work: `vCenter poll, ${hosts} hosts × ${vmsText} VMs (whole process)`,
+            ours: { ms: cli.ms, rssMB: cli.rssMB },
+            refName: 'govmomi client',
+            ref: { ms: ref.ms, rssMB: ref.rssMB },
+            target: { ratio: 1.2, rssMB: 200 },
+            note: `${cli.trips} round trips for ${cli.pages} pages, govmomi ${ref.trips}`,
+          }),
+        ]
+      : [];
     return lines;
   } finally {
     await sim.stop();

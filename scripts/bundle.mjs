@@ -8,7 +8,7 @@
 // this; Node 20, which simplemon supports, has only vm.Script's cachedData, which bin/simplemon uses.
 //
 // What the commands load lazily stays lazy: the libraries that only some commands need stay outside the
-// bundle and are loaded from node_modules when they are (soap, net-snmp, nodemailer, ora for poll;
+// bundle and are loaded from node_modules when they are (net-snmp, nodemailer, ora for poll;
 // yaml for a full config parse; cli-table3 for jobs), and the bundle's own modules are initialised
 // only when first imported. The bundle sits two folders below the package root, like
 // dist/util/paths.js (see util/paths.ts).
@@ -29,7 +29,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['soap', 'net-snmp', 'nodemailer', 'ora', 'yaml', 'cli-table3'],
+  external: ['net-snmp', 'nodemailer', 'ora', 'yaml', 'cli-table3'],
   // the modules that find files by their own URL (util/paths.ts, config/cache.ts) get the bundle's
   define: { 'import.meta.url': '__simplemonBundleUrl' },
   banner: { js: "const __simplemonBundleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -2,17 +2,30 @@
 // simulator (test/vcsim, plain http). Every SOAP call is passed through, except the method (or every
 // method, '*') given to `misbehave()`, which it answers the chosen bad way:
 //
-//   trickle  the simulator's real answer, one byte every `intervalMs`
-//   close    the headers and half of the real answer, then the connection is closed
-//   fault500 HTTP 500 with a SOAP fault (`body` replaces the default one)
-//   html     HTTP 502 with an HTML page
-//   huge     HTTP 200 and an endless SOAP body (as fast as the client reads): counts bytes sent
-//   silent   reads the request and never answers
+//   trickle   the simulator's real answer, one byte every `intervalMs`
+//   close     the headers and half of the real answer, then the connection is closed
+//   truncate  the first half of the real answer as a complete HTTP answer (a malformed document)
+//   fault500  HTTP 500 with a SOAP fault (`body` replaces the default one)
+//   html      HTTP 502 with an HTML page
+//   huge      HTTP 200 and an endless SOAP body (as fast as the client reads): counts bytes sent
+//   silent    reads the request and never answers
+//
+// With `{ nth: k }` only the k-th call of the method (counted from misbehave()) misbehaves; more rules
+// for other calls are added with `andMisbehave()`. `log` lists every exchange: method, when it arrived
+// and when its answer was sent (ms, performance.timeOrigin + now(): comparable across processes), and
+// whether the client closed it before an answer.
 //
 //   const fake = await startFakeVcenter(sim.url);   // sim = await startVcsim({ http: true })
 //   fake.misbehave('RetrievePropertiesEx', 'trickle', { intervalMs: 500 });
-//   fake.url … fake.calls … fake.bytesSent … await fake.stop();
+//   fake.url … fake.calls … fake.log … fake.bytesSent … await fake.stop();
+//
+// startFakeVcenterProcess() runs the same server in a child process (the same API, async): it answers
+// and timestamps requests while the test's own process is busy, e.g. reading a page.
 import { createServer, request } from 'node:http';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const clock = () => performance.timeOrigin + performance.now();
 
 const SIM_FAULT = `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>The session is not authorized to perform this operation: inventory service busy</faultstring><detail><SystemErrorFault xmlns="urn:vim25" xsi:type="SystemError"><reason>busy</reason></SystemErrorFault></detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
 
@@ -37,8 +50,9 @@ function forward(upstream, req, body) {
 }
 
 export async function startFakeVcenter(upstream) {
-  let rule = null; // { method, kind, opts }
+  let rules = []; // { method, kind, opts, seen }
   const calls = [];
+  const log = [];
   const sockets = new Set();
   const timers = new Set();
   const state = { bytesSent: 0 };
@@ -57,7 +71,18 @@ export async function startFakeVcenter(upstream) {
       const body = Buffer.concat(chunks).toString('utf8');
       const method = methodOf(body);
       calls.push(method);
-      const r = rule && (rule.method === '*' || rule.method === method) ? rule : null;
+      const entry = { method, arrived: clock(), answered: null, closedEarly: false };
+      log.push(entry);
+      res.once('finish', () => (entry.answered = clock()));
+      res.once('close', () => {
+        if (entry.answered === null) entry.closedEarly = true;
+      });
+      let r = null;
+      for (const rule of rules) {
+        if (rule.method !== '*' && rule.method !== method) continue;
+        rule.seen++;
+        if (!r && (!rule.opts.nth || rule.opts.nth === rule.seen)) r = rule;
+      }
       try {
         if (!r) {
           const up = await forward(upstream, req, body);
@@ -90,7 +115,12 @@ export async function startFakeVcenter(upstream) {
         const up = await forward(upstream, req, body);
         const headers = { ...up.headers, 'content-length': String(up.body.length) };
         delete headers['transfer-encoding'];
-        res.writeHead(up.status, headers);
+        if (r.kind !== 'truncate') res.writeHead(up.status, headers);
+        if (r.kind === 'truncate') {
+          const half = up.body.subarray(0, up.body.length >> 1);
+          res.writeHead(up.status, { ...headers, 'content-length': String(half.length) });
+          return res.end(half);
+        }
         if (r.kind === 'close') {
           res.write(up.body.subarray(0, up.body.length >> 1));
           return later(() => res.socket?.destroy(), 50);
@@ -122,15 +152,23 @@ export async function startFakeVcenter(upstream) {
   return {
     url: `http://127.0.0.1:${server.address().port}${u.pathname}`,
     calls,
+    log,
     get bytesSent() {
       return state.bytesSent;
     },
     misbehave(method, kind, opts = {}) {
-      rule = { method, kind, opts };
+      rules = [{ method, kind, opts, seen: 0 }];
       state.bytesSent = 0;
     },
+    andMisbehave(method, kind, opts = {}) {
+      rules.push({ method, kind, opts, seen: 0 });
+    },
     behave() {
-      rule = null;
+      rules = [];
+    },
+    clearLog() {
+      log.length = 0;
+      calls.length = 0;
     },
     /** Connections the client still holds open (a hung client keeps one). */
     get openSockets() {
@@ -143,4 +181,55 @@ export async function startFakeVcenter(upstream) {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** The fake in a child process: `{ url, misbehave, andMisbehave, behave, clearLog, log(), stop }`, all async. */
+export async function startFakeVcenterProcess(upstream) {
+  const child = fork(fileURLToPath(import.meta.url), ['--child', upstream], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let seq = 0;
+  const waiting = new Map();
+  const ready = new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`fake vCenter process exited with ${code}`)));
+    child.on('message', (m) => {
+      if (m.ready) return resolve(m.url);
+      waiting.get(m.id)?.(m.result);
+      waiting.delete(m.id);
+    });
+  });
+  const url = await ready;
+  const ask = (cmd, ...args) =>
+    new Promise((resolve) => {
+      const id = ++seq;
+      waiting.set(id, resolve);
+      child.send({ id, cmd, args });
+    });
+  return {
+    url,
+    misbehave: (...a) => ask('misbehave', ...a),
+    andMisbehave: (...a) => ask('andMisbehave', ...a),
+    behave: () => ask('behave'),
+    clearLog: () => ask('clearLog'),
+    log: () => ask('log'),
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await ask('stop');
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
+if (process.argv[2] === '--child' && process.send) {
+  const fake = await startFakeVcenter(process.argv[3]);
+  process.on('message', async ({ id, cmd, args }) => {
+    let result = null;
+    if (cmd === 'log') result = fake.log;
+    else if (cmd === 'stop') await fake.stop();
+    else fake[cmd](...args);
+    process.send({ id, result });
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ ready: true, url: fake.url });
 }

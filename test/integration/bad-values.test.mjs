@@ -1,16 +1,15 @@
 // The bad-input corpus, values part (issue 10, Deliver 3): SNMP recordings and SOAP bodies under
 // test/fixtures/bad/{snmp,soap}/, each row of test/fixtures/bad/values.json with the exact value it must
 // map to or the exact error it must give. SNMP recordings are served by a real snmpsim and read by the
-// printer collector; SOAP bodies go through the parser (src/protocols/soap/xml.ts), one page of the
-// inventory reader and the VM mapping (src/sources/vcenter/map.ts), as a RetrievePropertiesEx answer does.
+// printer collector; SOAP bodies go through the inventory page reader (src/sources/vcenter/inventory.ts:
+// the page scanner src/protocols/soap/scan.ts and the VM mapping src/sources/vcenter/map.ts), as a
+// RetrievePropertiesEx answer does.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { collectPrinters } from '../../dist/sources/printers/collect.js';
-import { envelopeContent } from '../../dist/protocols/soap/xml.js';
-import { collect } from '../../dist/sources/vcenter/inventory.js';
-import { vmMetrics } from '../../dist/sources/vcenter/map.js';
+import { pageReader } from '../../dist/sources/vcenter/inventory.js';
 import { clean } from '../../dist/render/sanitize.js';
 import { startSnmpsim } from '../helpers/snmpsim.mjs';
 import { repo } from '../helpers/cli.mjs';
@@ -52,15 +51,15 @@ describe('bad SOAP bodies', () => {
   for (const c of cases.filter((x) => x.file.startsWith('soap/'))) {
     test(`${c.file}: ${c.why}`, () => {
       const xml = readFileSync(join(BAD, c.file), 'utf8');
+      const reader = pageReader('vc');
       if (c.error) {
-        assert.throws(() => envelopeContent(xml), { message: c.error });
+        assert.throws(() => reader.read(xml), { message: c.error });
         return;
       }
-      const sets = [];
-      const token = collect(envelopeContent(xml).Body.RetrievePropertiesExResponse.returnval, sets, { perfCounter: undefined });
+      const token = reader.read(xml);
       assert.equal(token, c.token);
       assert.deepEqual(
-        sets.map((s) => ({ type: s.type, moref: s.moref, vm: Object.fromEntries(Object.keys(c.objects[0].vm).map((k) => [k, vmMetrics(s, 'vc', null)[k]])) })),
+        reader.objects.map((o) => ({ type: o.type, moref: o.moref, vm: Object.fromEntries(Object.keys(c.objects[0].vm).map((k) => [k, o.metrics[k]])) })),
         c.objects,
       );
     });

@@ -37,7 +37,7 @@ after(async () => {
 });
 
 /** Poll the fake once while it behaves (devices known), then once misbehaving; the second is timed. */
-async function pollMisbehaving(method, kind, opts = {}, over = {}) {
+async function pollMisbehaving(method, kind, opts = {}, over = {}, log = () => {}) {
   fake.behave();
   const memory = {};
   const vc = vcConfig(sim, { url: fake.url, caFile: null, timeoutMs: TIMEOUT_MS, ...over });
@@ -47,7 +47,7 @@ async function pollMisbehaving(method, kind, opts = {}, over = {}) {
   await sim.resetStats();
   fake.misbehave(method, kind, opts);
   const t0 = performance.now();
-  const r = await collectVcenter(vc, memory, ALL);
+  const r = await collectVcenter(vc, memory, ALL, { log });
   const ms = performance.now() - t0;
   fake.behave();
   devices = evaluate({ now: new Date(), readings: r.readings, previous: devices, rulesOf }).devices;
@@ -75,6 +75,23 @@ describe('a misbehaving vCenter: one vcenter problem within timeout + Logout gra
   test('every answer trickled (Logout too): still within the budget', async () => {
     const out = await pollMisbehaving('*', 'trickle', { intervalMs: 200 });
     assertOneProblem(out, /no answer from 127\.0\.0\.1:\d+ within 2s .*: (Login|RetrieveServiceContent|CreateContainerView|RetrievePropertiesEx) unfinished/);
+  });
+
+  test('a trickled Logout after the deadline is cut by its own grace, and the log says so (not the poll\'s timeout)', async () => {
+    const lines = [];
+    fake.behave();
+    const memory = {};
+    const vc = vcConfig(sim, { url: fake.url, caFile: null, timeoutMs: TIMEOUT_MS });
+    await collectVcenter({ ...vc, timeoutMs: 30_000 }, memory, ALL);
+    fake.misbehave('RetrievePropertiesEx', 'trickle', { intervalMs: 200 });
+    fake.andMisbehave('Logout', 'trickle', { intervalMs: 200 });
+    const t0 = performance.now();
+    const r = await collectVcenter(vc, memory, ALL, { log: (l) => lines.push(l) });
+    const ms = performance.now() - t0;
+    fake.behave();
+    assert.match(r.readings[0].error, /within 2s \(timeout, for the whole poll of this vCenter\): RetrievePropertiesEx unfinished/);
+    assert.ok(lines.some((l) => /logout failed: no answer from 127\.0\.0\.1:\d+ within 2s \(the grace after the poll\): Logout unfinished/.test(l)), lines.join('\n'));
+    assert.ok(ms < BUDGET_MS, `ended in ${Math.round(ms)} ms, budget ${BUDGET_MS} ms`);
   });
 
   test('a connection closed mid-response → "closed mid-response"', async () => {

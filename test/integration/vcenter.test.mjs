@@ -13,6 +13,7 @@ import { runPoll, viewsOf } from '../../dist/app/run-poll.js';
 import { openState } from '../../dist/state/store.js';
 import { parseConfig } from '../../dist/config/load.js';
 import { cli } from '../helpers/cli.mjs';
+import { makeTestCa } from '../helpers/tls-ca.mjs';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -307,6 +308,15 @@ describe('vCenter collector: failures give one clear vcenter problem', { timeout
 
   test('an untrusted certificate → a clear TLS problem; ca-file or insecure make it work', async () => {
     await failing({ caFile: null }, /untrusted TLS certificate \(self-signed certificate\) at 127\.0\.0\.1:\d+: give its CA in ca-file, or set insecure: true/);
+    // a ca-file adds its CA to the trusted ones, it does not make every certificate trusted
+    const other = makeTestCa();
+    const otherFile = join(other.dir, 'other-ca.pem');
+    writeFileSync(otherFile, other.ca);
+    try {
+      await failing({ caFile: otherFile }, /untrusted TLS certificate \(self-signed certificate\) at 127\.0\.0\.1:\d+/);
+    } finally {
+      other.cleanup();
+    }
     const ok = await collectVcenter(vcConfig(sim, { caFile: null, insecure: true }), {}, ALL);
     assert.equal(ok.readings[0].reachable, true);
   });

@@ -68,6 +68,11 @@ test('vCenter numbers: host CPU/memory with their thresholds, GPUs by name, VM g
   assert.deepEqual(v.map((x) => x.key), ['cpu', 'memory', 'disk_c', 'disk_c_free_bytes', 'disk_root', 'disk_root_free_bytes']);
   assert.deepEqual(v[2].critical, { op: 'below', value: 10 });
   assert.equal(v[1].critical, null, 'VM memory is off by default');
+  // disk paths whose keys clash, also with another disk's _free_bytes key: every key stays unique
+  const clash = vmNumbers({ disks: ['/a b', '/a-b', '/x', '/x free bytes'].map((path) => ({ path, freePercent: 1, freeBytes: 1, capacityBytes: 2 })) }, settings('vm'));
+  assert.deepEqual(clash.map((x) => x.key), ['disk_a_b', 'disk_a_b_free_bytes', 'disk_a_b_2', 'disk_a_b_free_bytes_2', 'disk_x', 'disk_x_free_bytes', 'disk_x_free_bytes_2', 'disk_x_free_bytes_free_bytes']);
+  // a VM behind a host that is down keeps only its inventory facts: no figures, no numbers
+  assert.deepEqual(vmNumbers({ vcenter: 'vc1', powerState: 'poweredOn', host: 'h', ip: null, ips: [] }, settings('vm')), []);
   const d = datastoreNumbers({ freePercent: 9, capacityBytes: 100, freeBytes: 9 }, settings('datastore'));
   assert.deepEqual(d.map((x) => [x.key, x.value]), [['free', 9], ['capacity', 100], ['free_bytes', 9]]);
 });

@@ -1,4 +1,4 @@
-// Pure mapping of vSphere payloads (as the soap package parses them) to readings, on recorded and
+// Pure mapping of vSphere payloads (in the soap package's shapes, which the readers keep) to readings, on recorded and
 // hand-written fixtures; the vCenter rules; the `vcenters:` config section.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +21,7 @@ import {
 } from '../../dist/sources/vcenter/map.js';
 import { inventorySpec } from '../../dist/sources/vcenter/inventory.js';
 import { describeError } from '../../dist/protocols/soap/session.js';
+import { envelope } from '../../dist/protocols/soap/envelope.js';
 import { evaluate, problemsOf } from '../../dist/core/evaluate.js';
 import { resolveRule } from '../../dist/core/rule.js';
 import { rulesFor } from '../../dist/sources/index.js';
@@ -338,13 +339,24 @@ describe('host hardware: runtime.healthSystemRuntime (hand-written property sets
 });
 
 describe('inventory request and errors', () => {
-  test('the TraversalSpec carries its xsi type and its children in schema order', () => {
-    const spec = inventorySpec({ attributes: { type: 'ContainerView' }, $value: 'session[x]y' }, { attributes: { type: 'PerformanceManager' }, $value: 'PerfMgr' }, { hosts: true, vms: true, datastores: true, counters: true });
-    assert.deepEqual(Object.keys(spec), ['propSet', 'objectSet']);
-    const ts = spec.objectSet[0].selectSet[0];
-    assert.deepEqual(Object.keys(ts), ['attributes', 'name', 'type', 'path', 'skip']);
-    assert.deepEqual(ts.attributes, { xsi_type: { type: 'TraversalSpec', xmlns: 'urn:vim25' } });
-    assert.deepEqual(spec.propSet.map((p) => p.type), ['HostSystem', 'VirtualMachine', 'Datastore', 'PerformanceManager']);
+  test('the TraversalSpec carries its xsi type (bound to urn:vim25) and every element is in schema order', () => {
+    const view = { attributes: { type: 'ContainerView' }, $value: 'session[x]y&z' };
+    const spec = inventorySpec(view, { attributes: { type: 'PerformanceManager' }, $value: 'PerfMgr' }, { hosts: true, vms: true, datastores: true, counters: true });
+    const body = envelope('RetrievePropertiesEx', { attributes: { type: 'PropertyCollector' }, $value: 'propertyCollector' }, spec);
+    // the prefix of the xsi:type value is bound to urn:vim25, xsi to the XMLSchema-instance namespace
+    assert.match(body, /xmlns:vim25="urn:vim25"/);
+    assert.match(body, /xmlns:xsi="http:\/\/www\.w3\.org\/2001\/XMLSchema-instance"/);
+    const doc = parseXml(body).Envelope.Body.RetrievePropertiesEx;
+    const order = (xml, parent) => [...new RegExp(`<${parent}[^>]*>(.*?)</${parent}>`, 's').exec(xml)[1].matchAll(/<(\w+)[^>]*>(?:[^<]*<\/\1>)?/g)].map((m) => m[1]);
+    assert.deepEqual(Object.keys(doc).filter((k) => k !== 'attributes'), ['_this', 'specSet']);
+    assert.deepEqual([...spec.matchAll(/<(propSet|objectSet)>/g)].map((m) => m[1]), ['propSet', 'propSet', 'propSet', 'propSet', 'objectSet', 'objectSet'], 'propSet before objectSet');
+    assert.deepEqual(toArray(doc.specSet.propSet).map((p) => p.type), ['HostSystem', 'VirtualMachine', 'Datastore', 'PerformanceManager']);
+    const os = toArray(doc.specSet.objectSet)[0];
+    assert.deepEqual(Object.keys(os), ['obj', 'skip', 'selectSet']);
+    assert.deepEqual(os.obj, { attributes: { type: 'ContainerView' }, $value: 'session[x]y&z' }, 'escaped on the way, intact on arrival');
+    assert.deepEqual(os.selectSet.attributes, { 'xsi:type': 'vim25:TraversalSpec' });
+    assert.deepEqual(order(spec, 'selectSet'), ['name', 'type', 'path', 'skip']);
+    assert.deepEqual([os.selectSet.name, os.selectSet.type, os.selectSet.path, os.selectSet.skip], ['view', 'ContainerView', 'view', 'false']);
   });
   test('a fault is named by its type; an InvalidLogin says so', () => {
     const fault = (type) => ({ root: { Envelope: { Body: { Fault: { faultcode: 'ServerFaultCode', faultstring: 'Cannot complete login due to an incorrect user name or password.', detail: { [`${type}Fault`]: { attributes: { 'xsi:type': type } } } } } } } });
@@ -479,12 +491,12 @@ describe('vcenters: config section', () => {
   });
 });
 
-describe('the fast reader for RetrievePropertiesEx answers', () => {
+describe('the generic reader (xml.ts: small answers, faults; pages have their own, see vcenter-scan.test.mjs)', () => {
   const xml = readFileSync(new URL('../fixtures/vcenter/sim-retrieve-page.xml', import.meta.url), 'utf8');
 
   test('reads a recorded simulator page into what the soap package reads, as far as the mapping can tell', async () => {
     const client = await soap.createClientAsync(fileURLToPathSafe('../../wsdl/vim25/vimService.wsdl'), {});
-    // the soap package's own reader (the fast one is installed per client by session.ts, not here)
+    // the soap package's own reader, as an oracle
     const slow = client.wsdl.xmlToObject(xml).Body.RetrievePropertiesExResponse.returnval;
     const fast = envelopeContent(xml).Body.RetrievePropertiesExResponse.returnval;
     assert.equal(fast.token, 'page-1');
@@ -522,7 +534,7 @@ describe('the fast reader for RetrievePropertiesEx answers', () => {
     assert.equal(toBool(ps.props['config.template']), false);
     assert.deepEqual(parseXml('<a x="1 > 0"><b>1</b><b>2</b><c/></a>'), { a: { b: ['1', '2'], c: '', attributes: { x: '1 > 0' } } });
   });
-  test('faults and other answers are left to the soap package; malformed XML is an error', () => {
+  test('faults and other answers are not taken for pages; malformed XML is an error', () => {
     assert.equal(isRetrieveResult('<soapenv:Envelope><soapenv:Body><soapenv:Fault><faultcode>x</faultcode></soapenv:Fault></soapenv:Body></soapenv:Envelope>'), false);
     assert.equal(isRetrieveResult('<html><body>RetrievePropertiesExResponse</body></html>'), false);
     assert.throws(() => parseXml('<a><b></a>'), /mismatched end tag/);

@@ -1,10 +1,7 @@
-// PURE: a small, fast XML → object reader for the one big answer of a poll, RetrievePropertiesEx
-// (and ContinueRetrievePropertiesEx). The soap package's own reader (sax plus a schema lookup per
-// element) spends ~100 ms per MB, which makes 5,000 VMs (15 MB in the simulator) take ~1.3 s of CPU;
-// this reader does the same in a fraction of that. It yields the soap package's shapes — element
-// local names as keys, repeated elements as arrays, `{ attributes, $value }` where there are
-// attributes, text as strings — so that map.ts reads both alike. Only well-formed, non-fault answers
-// come here; everything else (faults, HTML, other methods) stays with the soap package.
+// PURE: the generic XML → object reader for SOAP answers other than inventory pages (those go through
+// scan.ts): faults, RetrieveServiceContent, Login, CreateContainerView, QueryPerf. It yields the soap
+// package's shapes — element local names as keys, repeated elements as arrays, `{ attributes, $value }`
+// where there are attributes, text as strings — which session.ts (faults) and map.ts read.
 
 export type XmlValue = string | XmlObject | XmlValue[];
 export interface XmlObject {
@@ -18,7 +15,8 @@ export function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (m, e: string) => {
     if (e[0] === '#') {
       const code = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return Number.isFinite(code) ? String.fromCodePoint(code) : m;
+      // beyond Unicode (or absurdly long): kept as written rather than thrown (String.fromCodePoint would)
+      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : m;
     }
     return ENTITIES[e] ?? m;
   });
@@ -149,16 +147,13 @@ export function parseXml(xml: string): XmlObject {
 const FAULT = /<(?:[A-Za-z0-9_]+:)?Fault[\s>]/;
 const RESULT = /<(?:[A-Za-z0-9_]+:)?(?:Continue)?RetrievePropertiesExResponse[\s>/]/;
 
-/** Is this a RetrievePropertiesEx or ContinueRetrievePropertiesEx answer (and no fault)? */
+/** Does this look like a RetrievePropertiesEx or ContinueRetrievePropertiesEx answer (and no fault), from its head? */
 export function isRetrieveResult(xml: string): boolean {
   const head = xml.slice(0, 4096);
   return RESULT.test(head) && !FAULT.test(head);
 }
 
-/**
- * What the soap package's `xmlToObject` returns for a SOAP document: the Envelope's content
- * (`{ Header?, Body }`).
- */
+/** The Envelope's content (`{ Header?, Body }`), as the soap package's `xmlToObject` returns it. */
 export function envelopeContent(xml: string): XmlObject {
   const doc = parseXml(xml);
   const env = doc.Envelope;

@@ -12,7 +12,7 @@ import type { VcenterConfig } from './config.js';
 import type { DeviceKind, Reading } from '../../core/types.js';
 import type { CollectResult } from '../types.js';
 import { readInventory } from './inventory.js';
-import { blockedReadings, goneDevices, hostIsDown, mapInventory, toStr, vcenterReading } from './map.js';
+import { blockedReadings, goneDevices, mapObjects, vcenterReading, type HostObject } from './map.js';
 import { queryHostPerf } from './perf.js';
 import { VimSession, type Mor, type SessionOptions, type VcenterMemory } from '../../protocols/soap/session.js';
 
@@ -48,21 +48,20 @@ export async function collectVcenter(
   let result: VcenterPollResult;
   try {
     await session.open();
-    const inv = await session.withSession(() => readInventory(session, { ...kinds, counters: kinds.hosts }, opts.onPage));
+    const inv = await session.withSession(() => readInventory(session, { ...kinds, counters: kinds.hosts }, vc.name, opts.onPage));
     pages = inv.pages;
-    objects = inv.sets.length;
+    objects = inv.objects.length;
     let perf = { samples: new Map(), note: null as string | null, gpuNote: null as string | null };
     if (kinds.hosts) {
-      const up: Mor[] = inv.sets
-        .filter((s) => s.type === 'HostSystem' && !hostIsDown(toStr(s.props['runtime.powerState']), toStr(s.props['runtime.connectionState'])))
-        .map((s) => ({ attributes: { type: 'HostSystem' }, $value: s.moref }));
-      perf = await session.withSession(() => queryHostPerf(session, up, inv.perfCounter));
+      const up: Mor[] = inv.objects.filter((o): o is HostObject => o.type === 'HostSystem' && !o.down).map((o) => ({ attributes: { type: 'HostSystem' }, $value: o.moref }));
+      perf = await session.withSession(() => queryHostPerf(session, up, inv.counters));
       if (perf.note) opts.log?.(`[vcenter ${vc.name}] ${perf.note}`);
     }
-    // a JSON round trip copies every string: the XML reader's strings are slices of each page's
-    // text, and a reading kept in the state would otherwise keep the whole 3 MB page alive
+    // nothing more to ask: Logout goes out now and is awaited in the finally, after the mapping
+    void session.close();
+    // the readings hold no slice of a page's text (scan.ts copies what it keeps): no copy needed here
     const assigned: Record<string, string> = {};
-    const readings: Reading[] = JSON.parse(JSON.stringify(mapInventory(inv.sets, { vcenter: vc.name, kinds, perf: perf.samples, perfNote: perf.note, gpuNote: perf.gpuNote, ids: memory.ids, assigned }, target)));
+    const readings: Reading[] = mapObjects(inv.objects, { vcenter: vc.name, kinds, perf: perf.samples, perfNote: perf.note, gpuNote: perf.gpuNote, ids: memory.ids, assigned }, target);
     // objects of kinds not read now keep their ids for the next poll that reads them
     memory.ids = { ...Object.fromEntries(Object.entries(memory.ids ?? {}).filter(([, id]) => !polledKinds.has(id.split('/')[0]))), ...assigned };
     const seen = new Set(readings.map((r) => r.id));

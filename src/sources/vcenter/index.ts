@@ -1,6 +1,6 @@
 // The vCenter source: a vCenter and the ESXi hosts, VMs and datastores it reports, over the vSphere
-// SOAP API. Everything about these four kinds is in this folder; soap is loaded only when collect() runs
-// (collect.ts is imported lazily).
+// SOAP API. Everything about these four kinds is in this folder; the SOAP session code is loaded only
+// when collect() runs (collect.ts is imported lazily).
 import type { Config } from '../../config/types.js';
 import type { Reading } from '../../core/types.js';
 import type { RuleInput } from '../../core/rule.js';

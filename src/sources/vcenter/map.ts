@@ -1,8 +1,10 @@
-// PURE: vSphere property sets (as the soap package parses them) → Readings. Every value passes through
-// the normalisers at the top of this file, the one place that knows the soap package's habits:
-// primitives arrive as strings ("861", "false" — truthy!), typed values as { attributes, $value },
-// arrays of one element as a bare object, empty arrays as an object with only `attributes`, and the
-// type attribute under whatever prefix the server chose (xsi:type, XMLSchema-instance:type).
+// PURE: vSphere property sets → Readings. Every value passes through the normalisers at the top of this
+// file, the one place that knows how SOAP values arrive: primitives as strings ("861", "false" —
+// truthy!), arrays of one element as a bare object, empty arrays as nothing; and, in the shapes of the
+// soap package that recorded fixtures and older callers use, typed values as { attributes, $value },
+// empty arrays as an object with only `attributes`, the type attribute under whatever prefix the
+// server chose (xsi:type, XMLSchema-instance:type). The collector compacts each object as its page is
+// read (compactObject) and maps the compact objects at the end (mapObjects).
 import type { Reading } from '../../core/types.js';
 import type { DatastoreMetrics, GpuMetrics, GuestDisk, HardwareElement, HostMetrics, VcenterMetrics, VmMetrics } from './metrics.js';
 
@@ -113,22 +115,6 @@ export function toPropertySet(oc: Raw): PropertySet | null {
     missing.push({ path, fault });
   }
   return { type, moref, props, missing };
-}
-
-/**
- * Drop what the mapping never reads, page by page, so that 5,000 VMs do not keep two objects per
- * value alive: a typed scalar becomes its text, a complex value loses its type attribute.
- */
-export function compactPropertySet(ps: PropertySet): PropertySet {
-  for (const [k, v] of Object.entries(ps.props)) {
-    if (!isObj(v)) continue;
-    if ('$value' in v) ps.props[k] = v.$value;
-    else if ('attributes' in v) {
-      const { attributes: _drop, ...rest } = v;
-      ps.props[k] = rest;
-    }
-  }
-  return ps;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -413,7 +399,41 @@ export interface MapContext {
   assigned?: Record<string, string>;
 }
 
-export function hostMetrics(ps: PropertySet, mc: Pick<MapContext, 'vcenter' | 'perf' | 'perfNote' | 'gpuNote'>): HostMetrics {
+/**
+ * A host as kept between the inventory pages and QueryPerf: its figures read now, its GPUs as
+ * inventoried; the performance samples are applied by hostMetricsOf() once they are in.
+ */
+export interface HostObject {
+  type: 'HostSystem';
+  moref: string;
+  name: string | null;
+  /** Powered off, in standby or not connected: its VMs are blocked, QueryPerf leaves it out. */
+  down: boolean;
+  metrics: HostMetrics;
+  gpus: GpuInventory[];
+}
+
+/** A VM as kept between pages: its figures (host name filled in by mapObjects), its host's moref. */
+export interface VmObject {
+  type: 'VirtualMachine';
+  moref: string;
+  name: string | null;
+  template: boolean;
+  host: string | null;
+  metrics: VmMetrics;
+}
+
+export interface DatastoreObject {
+  type: 'Datastore';
+  moref: string;
+  name: string | null;
+  metrics: DatastoreMetrics;
+}
+
+/** What a poll keeps of each inventory object once its page is read: the compact reading, not the property tree. */
+export type InventoryObject = HostObject | VmObject | DatastoreObject;
+
+export function compactHost(ps: PropertySet, vcenter: string): HostObject {
   const p = ps.props;
   const mhz = toNum(p['summary.hardware.cpuMhz']);
   const cores = toNum(p['summary.hardware.numCpuCores']);
@@ -422,12 +442,12 @@ export function hostMetrics(ps: PropertySet, mc: Pick<MapContext, 'vcenter' | 'p
   const memUsage = toNum(p['summary.quickStats.overallMemoryUsage']);
   const cpuCap = mhz !== null && cores !== null ? mhz * cores : null;
   const memCap = memBytes !== null ? memBytes / 2 ** 20 : null;
-  const perf = mc.perf.get(ps.moref);
-  const one = (name: string): number | null => perf?.get(name)?.get('') ?? null;
-  return {
-    vcenter: mc.vcenter,
-    powerState: toStr(p['runtime.powerState']),
-    connectionState: toStr(p['runtime.connectionState']),
+  const powerState = toStr(p['runtime.powerState']);
+  const connectionState = toStr(p['runtime.connectionState']);
+  const metrics: HostMetrics = {
+    vcenter,
+    powerState,
+    connectionState,
     inMaintenance: toBool(p['runtime.inMaintenanceMode']),
     overallStatus: toStr(p.overallStatus),
     cpuPercent: pct(cpuUsage, cpuCap),
@@ -439,11 +459,27 @@ export function hostMetrics(ps: PropertySet, mc: Pick<MapContext, 'vcenter' | 'p
     uptimeSeconds: toNum(p['summary.quickStats.uptime']),
     vendor: toStr(p['summary.hardware.vendor']),
     model: toStr(p['summary.hardware.model']),
-    gpus: applyGpuPerf(hostGpus(p['config.graphicsInfo'], p['hardware.pciDevice']), perf, mc.gpuNote ?? mc.perfNote),
-    network: { rxKBps: one('net.received.average'), txKBps: one('net.transmitted.average'), droppedRx: one('net.droppedRx.summation'), droppedTx: one('net.droppedTx.summation') },
+    gpus: [],
+    network: { rxKBps: null, txKBps: null, droppedRx: null, droppedTx: null },
     health: hostHealth(p['runtime.healthSystemRuntime']),
     hardware: hostHardware(p['runtime.healthSystemRuntime']),
   };
+  return { type: 'HostSystem', moref: ps.moref, name: toStr(p.name), down: hostIsDown(powerState, connectionState), metrics, gpus: hostGpus(p['config.graphicsInfo'], p['hardware.pciDevice']) };
+}
+
+/** A host's metrics with its performance samples (network, GPU figures) applied. */
+export function hostMetricsOf(h: HostObject, mc: Pick<MapContext, 'perf' | 'perfNote' | 'gpuNote'>): HostMetrics {
+  const perf = mc.perf.get(h.moref);
+  const one = (name: string): number | null => perf?.get(name)?.get('') ?? null;
+  return {
+    ...h.metrics,
+    gpus: applyGpuPerf(h.gpus, perf, mc.gpuNote ?? mc.perfNote),
+    network: { rxKBps: one('net.received.average'), txKBps: one('net.transmitted.average'), droppedRx: one('net.droppedRx.summation'), droppedTx: one('net.droppedTx.summation') },
+  };
+}
+
+export function hostMetrics(ps: PropertySet, mc: Pick<MapContext, 'vcenter' | 'perf' | 'perfNote' | 'gpuNote'>): HostMetrics {
+  return hostMetricsOf(compactHost(ps, mc.vcenter), mc);
 }
 
 /** A host that hides its VMs: powered off, in standby or not connected. */
@@ -495,6 +531,30 @@ export function datastoreMetrics(ps: PropertySet, vcenter: string): DatastoreMet
   return { vcenter, capacityBytes: capacity, freeBytes: free, freePercent: pct(free, capacity), accessible: toBool(p['summary.accessible']) };
 }
 
+/**
+ * One object of a page → what the poll keeps of it (null for types simplemon does not map). Called as
+ * each object is read, so that the property tree of a page is garbage before the next page is in.
+ */
+export function compactObject(ps: PropertySet, vcenter: string): InventoryObject | null {
+  switch (ps.type) {
+    case 'HostSystem':
+      return compactHost(ps, vcenter);
+    case 'VirtualMachine':
+      return {
+        type: 'VirtualMachine',
+        moref: ps.moref,
+        name: toStr(ps.props.name),
+        template: toBool(ps.props['config.template']) === true,
+        host: morValue(ps.props['runtime.host']),
+        metrics: vmMetrics(ps, vcenter, null),
+      };
+    case 'Datastore':
+      return { type: 'Datastore', moref: ps.moref, name: toStr(ps.props.name), metrics: datastoreMetrics(ps, vcenter) };
+    default:
+      return null;
+  }
+}
+
 // ------------------------------------------------------------------------------------------------
 // the whole inventory
 
@@ -513,17 +573,27 @@ export function deviceId(kind: 'host' | 'vm' | 'datastore', vcenter: string, nam
  * VMs on a host that is down carry blockedBy = that host's id. Templates are not monitored.
  */
 export function mapInventory(sets: PropertySet[], mc: MapContext, target: string): Reading[] {
+  const objects: InventoryObject[] = [];
+  for (const ps of sets) {
+    const o = compactObject(ps, mc.vcenter);
+    if (o) objects.push(o);
+  }
+  return mapObjects(objects, mc, target);
+}
+
+/** mapInventory() for objects already compacted page by page (the collector's way). */
+export function mapObjects(objects: InventoryObject[], mc: MapContext, target: string): Reading[] {
   const out: Reading[] = [];
   const hosts = new Map<string, { id: string; name: string; down: boolean }>();
   const taken = new Set<string>();
   const kept = new Map<string, string>(); // moref → the id it keeps from the last poll
-  for (const ps of sets) {
-    const kind = ps.type === 'HostSystem' ? 'host' : ps.type === 'VirtualMachine' ? 'vm' : ps.type === 'Datastore' ? 'datastore' : null;
-    const before = mc.ids?.[ps.moref];
+  for (const o of objects) {
+    const kind = KIND_OF_TYPE[o.type];
+    const before = mc.ids?.[o.moref];
     if (!kind || !before) continue;
-    const plain = deviceId(kind, mc.vcenter, toStr(ps.props.name) ?? ps.moref);
-    if ((before === plain || before === `${plain}~${ps.moref}`) && !taken.has(before)) {
-      kept.set(ps.moref, before);
+    const plain = deviceId(kind, mc.vcenter, o.name ?? o.moref);
+    if ((before === plain || before === `${plain}~${o.moref}`) && !taken.has(before)) {
+      kept.set(o.moref, before);
       taken.add(before);
     }
   }
@@ -537,36 +607,41 @@ export function mapInventory(sets: PropertySet[], mc: MapContext, target: string
     if (mc.assigned) mc.assigned[moref] = id;
     return id;
   };
-  const byType = (t: string) => sets.filter((s) => s.type === t).sort((a, b) => (toStr(a.props.name) ?? '').localeCompare(toStr(b.props.name) ?? '') || a.moref.localeCompare(b.moref));
+  // one collator for the whole sort: the same order as localeCompare, without setting it up per comparison
+  const collator = new Intl.Collator();
+  const byType = <T extends InventoryObject>(t: T['type']) =>
+    (objects.filter((o) => o.type === t) as T[]).sort((a, b) => collator.compare(a.name ?? '', b.name ?? '') || collator.compare(a.moref, b.moref));
 
-  for (const ps of byType('HostSystem')) {
-    const name = toStr(ps.props.name) ?? ps.moref;
-    const id = unique('host', name, ps.moref);
-    const down = hostIsDown(toStr(ps.props['runtime.powerState']), toStr(ps.props['runtime.connectionState']));
-    hosts.set(ps.moref, { id, name, down });
-    if (mc.kinds.hosts) out.push({ id, kind: 'host', name, target: name, reachable: true, error: null, metrics: hostMetrics(ps, mc) as unknown as Record<string, unknown>, blockedBy: null });
+  for (const h of byType<HostObject>('HostSystem')) {
+    const name = h.name ?? h.moref;
+    const id = unique('host', name, h.moref);
+    hosts.set(h.moref, { id, name, down: h.down });
+    if (mc.kinds.hosts) out.push({ id, kind: 'host', name, target: name, reachable: true, error: null, metrics: hostMetricsOf(h, mc) as unknown as Record<string, unknown>, blockedBy: null });
   }
   if (mc.kinds.vms) {
-    for (const ps of byType('VirtualMachine')) {
-      if (toBool(ps.props['config.template']) === true) continue;
-      const name = toStr(ps.props.name) ?? ps.moref;
-      const id = unique('vm', name, ps.moref);
-      const host = hosts.get(morValue(ps.props['runtime.host']) ?? '');
-      const m = vmMetrics(ps, mc.vcenter, host?.name ?? null);
+    for (const v of byType<VmObject>('VirtualMachine')) {
+      if (v.template) continue;
+      const name = v.name ?? v.moref;
+      const id = unique('vm', name, v.moref);
+      const host = hosts.get(v.host ?? '');
+      const m = v.metrics;
+      m.host = host?.name ?? null;
       // behind a host that is down: the inventory facts read now (host, power, IPs); its figures are stale, left out
       const facts = host?.down ? { vcenter: m.vcenter, powerState: m.powerState, host: m.host, ip: m.ip, ips: m.ips } : m;
       out.push({ id, kind: 'vm', name, target: m.ip ?? '', reachable: true, error: null, metrics: facts as unknown as Record<string, unknown>, blockedBy: host?.down ? host.id : null });
     }
   }
   if (mc.kinds.datastores) {
-    for (const ps of byType('Datastore')) {
-      const name = toStr(ps.props.name) ?? ps.moref;
-      const id = unique('datastore', name, ps.moref);
-      out.push({ id, kind: 'datastore', name, target, reachable: true, error: null, metrics: datastoreMetrics(ps, mc.vcenter) as unknown as Record<string, unknown>, blockedBy: null });
+    for (const d of byType<DatastoreObject>('Datastore')) {
+      const name = d.name ?? d.moref;
+      const id = unique('datastore', name, d.moref);
+      out.push({ id, kind: 'datastore', name, target, reachable: true, error: null, metrics: d.metrics as unknown as Record<string, unknown>, blockedBy: null });
     }
   }
   return out;
 }
+
+const KIND_OF_TYPE: Record<string, 'host' | 'vm' | 'datastore' | undefined> = { HostSystem: 'host', VirtualMachine: 'vm', Datastore: 'datastore' };
 
 export function vcenterReading(vcenter: string, target: string, m: VcenterMetrics, error: string | null): Reading {
   return { id: `vcenter/${vcenter}`, kind: 'vcenter', name: vcenter, target, reachable: error === null, error, metrics: m as unknown as Record<string, unknown>, blockedBy: null };

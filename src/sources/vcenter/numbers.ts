@@ -53,17 +53,45 @@ export function hostNumbers(m: Partial<HostMetrics>, rules: DeviceRules): Device
   return keep(out);
 }
 
+/**
+ * Written out rather than with spreads and keep(): a poll computes this for every VM (5,000 at a large
+ * site) for the history, and the spreads made it 60 ms of the poll. The numbers, their order and their
+ * fields' order are the same as keep() gives.
+ */
 export function vmNumbers(m: Partial<VmMetrics>, rules: DeviceRules): DeviceNumber[] {
-  const out: N[] = [
-    { name: 'cpu_percent', key: 'cpu', title: 'CPU', value: m.cpuPercent, ...pct, ...levelsOf(rules.cpu) },
-    { name: 'memory_percent', key: 'memory', title: 'memory', value: m.memPercent, ...pct, ...levelsOf(rules.memory) },
-  ];
-  for (const d of m.disks ?? []) {
-    const key = `disk_${numberKey(d.path, 'root')}`;
-    out.push({ name: 'disk_free_percent', labels: { disk: d.path }, key, title: `${d.path} free`, value: d.freePercent, ...pct, ...levelsOf(rules['disk-free']), forecast: true });
-    out.push({ name: 'disk_free_bytes', labels: { disk: d.path }, key: `${key}_free_bytes`, title: `${d.path} free space`, value: d.freeBytes, unit: 'B', min: 0, max: d.capacityBytes ?? null });
+  const out: DeviceNumber[] = [];
+  if (m.cpuPercent !== undefined) {
+    const l = levelsOf(rules.cpu);
+    out.push({ name: 'cpu_percent', key: 'cpu', title: 'CPU', value: m.cpuPercent ?? null, unit: '%', min: 0, max: 100, warning: l.warning, critical: l.critical });
   }
-  return keep(out);
+  if (m.memPercent !== undefined) {
+    const l = levelsOf(rules.memory);
+    out.push({ name: 'memory_percent', key: 'memory', title: 'memory', value: m.memPercent ?? null, unit: '%', min: 0, max: 100, warning: l.warning, critical: l.critical });
+  }
+  const disks = m.disks ?? [];
+  if (disks.length) {
+    const l = levelsOf(rules['disk-free']);
+    for (const d of disks) {
+      const key = diskKey(d.path);
+      const labels = { disk: d.path };
+      if (d.freePercent !== undefined) out.push({ name: 'disk_free_percent', labels, key, title: `${d.path} free`, value: d.freePercent ?? null, unit: '%', min: 0, max: 100, warning: l.warning, critical: l.critical, forecast: true });
+      if (d.freeBytes !== undefined) out.push({ name: 'disk_free_bytes', labels: { disk: d.path }, key: `${key}_free_bytes`, title: `${d.path} free space`, value: d.freeBytes ?? null, unit: 'B', min: 0, max: d.capacityBytes ?? null });
+    }
+  }
+  // keys clash only through disk paths (`/a b` and `/a-b` are both disk_a_b): rare, so look first
+  for (let i = 1; i < out.length; i++) for (let j = 0; j < i; j++) if (out[i].key === out[j].key) return uniqueKeys(out);
+  return out;
+}
+
+/** `disk_<numberKey(path)>`, remembered: the same few paths recur on thousands of VMs. */
+const DISK_KEYS = new Map<string, string>();
+function diskKey(path: string): string {
+  let key = DISK_KEYS.get(path);
+  if (key === undefined) {
+    key = `disk_${numberKey(path, 'root')}`;
+    if (DISK_KEYS.size < 10_000) DISK_KEYS.set(path, key);
+  }
+  return key;
 }
 
 export function datastoreNumbers(m: Partial<DatastoreMetrics>, rules: DeviceRules): DeviceNumber[] {

@@ -1,7 +1,8 @@
 // Network and GPU figures of all hosts in ONE QueryPerf call per poll. Counter ids come from the
 // catalogue read with the inventory (they differ between servers); hosts that are down are left out.
-import { counterIndex, PERF_COUNTERS, perfSamples, type PerfSamples } from './map.js';
-import type { Mor, VimSession } from '../../protocols/soap/session.js';
+import { PERF_COUNTERS, perfSamples, type PerfSamples } from './map.js';
+import type { VimSession } from '../../protocols/soap/session.js';
+import { el, morEl, type Mor } from '../../protocols/soap/envelope.js';
 
 export interface HostPerf {
   samples: PerfSamples;
@@ -11,8 +12,7 @@ export interface HostPerf {
   gpuNote: string | null;
 }
 
-export async function queryHostPerf(s: VimSession, hosts: Mor[], perfCounter: unknown): Promise<HostPerf> {
-  const counters = counterIndex(perfCounter);
+export async function queryHostPerf(s: VimSession, hosts: Mor[], counters: Map<string, number>): Promise<HostPerf> {
   const metricId: Array<{ counterId: number; instance: string }> = [];
   for (const [name, instance] of Object.entries(PERF_COUNTERS)) {
     const id = counters.get(name);
@@ -22,12 +22,11 @@ export async function queryHostPerf(s: VimSession, hosts: Mor[], perfCounter: un
   if (!metricId.length) return { samples: new Map(), note: 'this vCenter has no net.* or gpu.* performance counters', gpuNote };
   if (!hosts.length) return { samples: new Map(), note: null, gpuNote };
   try {
-    const res = await s.call<{ returnval?: unknown }>('QueryPerf', {
-      _this: s.content.perfManager,
-      // schema order: entity, startTime, endTime, maxSample, metricId, intervalId, format
-      querySpec: hosts.map((entity) => ({ entity, maxSample: 1, metricId, intervalId: 20 })),
-    });
-    return { samples: perfSamples(res.returnval, counters), note: null, gpuNote };
+    // schema order: entity, startTime, endTime, maxSample, metricId (counterId, instance), intervalId, format
+    const metrics = metricId.map((m) => `<metricId>${el('counterId', m.counterId)}${el('instance', m.instance)}</metricId>`).join('');
+    const specs = hosts.map((entity) => `<querySpec>${morEl('entity', entity)}${el('maxSample', 1)}${metrics}${el('intervalId', 20)}</querySpec>`).join('');
+    const returnval = await s.call('QueryPerf', s.content.perfManager, specs);
+    return { samples: perfSamples(returnval, counters), note: null, gpuNote };
   } catch (e) {
     // an expired session is retried by the caller; a spent deadline ends the whole vCenter poll
     if ((e as { faultType?: string }).faultType === 'NotAuthenticated' || s.expired) throw e;
