@@ -158,7 +158,7 @@ function fill(dir, leaveBytes) {
   return join(dir, 'filler');
 }
 
-const leftovers = (dir) => readdirSync(dir).filter((f) => f !== 'simplemon.json' && f !== 'filler' && f !== 'history');
+const leftovers = (dir) => readdirSync(dir).filter((f) => f !== 'simplemon.json' && f !== 'simplemon.readings.json' && f !== 'filler' && f !== 'history');
 
 test('disk full: the poll fails with a clear error, exit 1, state intact, nothing left behind; once freed, the next poll works at once', async (t) => {
   const s = site();
