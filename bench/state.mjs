@@ -4,9 +4,12 @@
 // vCenter source's memory. For each: the file size, load (readAppState: read, parse, migrate, check)
 // and save (the store's save: encode, stringify, atomic write with fsync, rename, folder fsync), medians
 // of interleaved runs, each beside the floor measured in the same run on the same data:
-// JSON.parse(readFileSync(file)) and writeFileSync(JSON.stringify(data)) + fsync.
-// At 10,000 devices also where the time goes, and the peak RSS of a process that loads and saves once.
-import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+// JSON.parse(readFileSync(file)) and writeFileSync(JSON.stringify(data)) + fsync. The state file holds
+// what alerting needs; the devices' last readings (metrics) are in their own file beside it, measured
+// too (what status reads, what a poll writes), beside the floor of all of it as one schema-1 file.
+// At 10,000 devices also where the time goes, and the peak RSS of a process that opens and saves once.
+// `node bench/run.mjs state` (~2 min).
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -195,7 +198,8 @@ export function makeState(n, seed = 13) {
     const d = device(`datastore/${vc}/${name}`, 'datastore', name, `${vc}.example.com:443`, ['free', 'accessible'], { vcenter: vc, capacityBytes: cap, freeBytes: free, freePercent: pct(free, cap), accessible: true });
     vcMemory[vc].ids[`datastore-${2000 + i}`] = d.id;
     if (d.metrics.freePercent < 10) trouble(d, 'free', 'critical', `free ${d.metrics.freePercent}% < 10%`);
-    forecastDevices[d.id] = { free: chance(0.5) ? { daysLeft: round1(20 + r() * 300), ratePerDay: Math.round(r() * 50) / 100, replacedAt: null } : { daysLeft: null, ratePerDay: null, replacedAt: null } };
+    // a forecast only where the history shows a real fall (src/app/forecasts.ts keeps no blank ones)
+    if (chance(0.5)) forecastDevices[d.id] = { free: { daysLeft: round1(20 + r() * 300), ratePerDay: Math.round(r() * 50) / 100, replacedAt: null } };
   }
   const LINUX_DISKS = ['/', '/boot', '/var', '/var/lib/data', '/home'];
   const WINDOWS_DISKS = ['C:\\', 'D:\\', 'E:\\'];
@@ -247,9 +251,10 @@ export function makeState(n, seed = 13) {
     } else if (disks.length && chance(0.007)) trouble(d, 'disk-free', 'critical', `disk ${disks[0].path} free ${disks[0].freePercent}% < 10%`);
     else if (chance(0.005)) trouble(d, 'cpu', 'critical', 'CPU 88.1% > 80%', true);
     else if (chance(0.03)) recovered(d, 'cpu');
-    if (disks.length) {
+    const falling = disks.filter(() => chance(0.4));
+    if (falling.length) {
       forecastDevices[id] = Object.fromEntries(
-        disks.map((x) => [`disk_${x.path.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'root'}`, chance(0.4) ? { daysLeft: round1(r() * 400), ratePerDay: Math.round(r() * 30) / 100, replacedAt: null } : { daysLeft: null, ratePerDay: null, replacedAt: null }]),
+        falling.map((x) => [`disk_${x.path.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'root'}`, { daysLeft: round1(r() * 400), ratePerDay: Math.round(r() * 30) / 100, replacedAt: null }]),
       );
     }
   }
@@ -346,11 +351,13 @@ export function makeState(n, seed = 13) {
 }
 
 // ------------------------------------------------------------------------------------------------
-// measuring
+// measuring: the parent generates each state and saves it through the store; a child process per size
+// then loads and saves it, so that the heap holds what a command's would (not the generator's copies)
 
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const MB = (bytes) => bytes / 1e6;
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const size = (f) => (existsSync(f) ? statSync(f).size : 0);
 
 /** The floor's save: one write of the whole text and an fsync, no temp file, no rename. */
 function floorWrite(file, data) {
@@ -364,12 +371,83 @@ function floorWrite(file, data) {
   }
 }
 
-/** A child that loads and saves the state once (ours), or parses and writes it (floor): its peak RSS. */
+/** A full collection before each timed step: each starts as in a fresh command, not with the last one's garbage. */
+const gc = () => globalThis.gc?.();
+
+/** JSON.parse(readFileSync) + floorWrite of a file: { load, save } in ms. */
+function floor(file, out) {
+  gc();
+  let t0 = process.hrtime.bigint();
+  const data = JSON.parse(readFileSync(file, 'utf8'));
+  const load = ms(t0);
+  gc();
+  t0 = process.hrtime.bigint();
+  floorWrite(out, data);
+  return { load, save: ms(t0) };
+}
+
+/**
+ * In the child: `runs` interleaved rounds on the state saved at `file` (and its readings file, when the
+ * code keeps one); `whole` is the same data as one JSON file in schema 1's shape, for its floor.
+ */
+async function child(repoRoot, file, whole, runs) {
+  const app = await import(join(repoRoot, 'dist', 'app', 'state.js'));
+  // a store that holds every device's readings, as a poll's does once it has read them all anew
+  const store = await app.openAppState(file, { lockTimeoutMs: 5000, command: 'bench' });
+  store.loadMetrics?.();
+  // the poll's open needs the lock, which `store` holds: it opens a copy of the same files
+  const { readingsFile } = await import(join(repoRoot, 'dist', 'state', 'store.js'));
+  const copy = `${file}.poll.json`;
+  copyFileSync(file, copy);
+  if (readingsFile && existsSync(readingsFile(file))) copyFileSync(readingsFile(file), readingsFile(copy));
+  const keys = ['stateLoad', 'stateSave', 'pollLoad', 'pollSave', 'statusLoad', 'floorLoad', 'floorSave', 'wholeLoad', 'wholeSave'];
+  const t = Object.fromEntries(keys.map((k) => [k, []]));
+  let n = 0;
+  const time = async (key, fn) => {
+    gc();
+    const t0 = process.hrtime.bigint();
+    const v = await fn();
+    t[key].push(ms(t0));
+    return v;
+  };
+  for (let i = 0; i < runs; i++) {
+    // the state alone, what alerting needs (a store that keeps no readings file reads and writes all)
+    n = await time('stateLoad', async () => Object.keys((await app.readAppState(file, { metrics: false })).devices).length);
+    await time('stateSave', () => store.save()); // no reading changed: the state file alone
+    // a poll: open for change (the state, the readings scanned, the lock), save with every device read anew
+    await time('pollLoad', async () => (await app.openAppState(copy, { lockTimeoutMs: 5000, command: 'bench' })).close());
+    for (const d of Object.values(store.data.devices)) d.metrics = { ...d.metrics };
+    await time('pollSave', () => store.save());
+    // what status reads: the state and every reading
+    await time('statusLoad', () => app.readAppState(file));
+    // the floors, same data: the state file as it is, and all of it as one schema-1 file
+    const f = floor(file, `${file}.floor`);
+    t.floorLoad.push(f.load);
+    t.floorSave.push(f.save);
+    const w = floor(whole, `${whole}.floor`);
+    t.wholeLoad.push(w.load);
+    t.wholeSave.push(w.save);
+  }
+  await store.close();
+  const out = Object.fromEntries(keys.map((k) => [k, median(t[k])]));
+  out.devices = n;
+  return out;
+}
+
+function runChild(repoRoot, file, whole, runs) {
+  const r = spawnSync(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--child', repoRoot, file, whole, String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** A child that opens the state for change and saves it once (ours), or parses and writes it (floor): its peak RSS. */
 function childRss(repoRoot, file, mode) {
   const script =
     mode === 'ours'
       ? `const { openAppState } = await import(${JSON.stringify(join(repoRoot, 'dist', 'app', 'state.js'))});
          const s = await openAppState(process.argv[1], { lockTimeoutMs: 5000, command: 'bench' });
+         s.loadMetrics?.();
+         for (const d of Object.values(s.data.devices)) d.metrics = { ...d.metrics };
          await s.save(); await s.close();`
       : `const fs = await import('node:fs');
          const d = JSON.parse(fs.readFileSync(process.argv[1], 'utf8'));
@@ -379,72 +457,60 @@ function childRss(repoRoot, file, mode) {
   return Number(out.stdout) / 1024;
 }
 
-export async function benchState({ repoRoot, log, sizes = [1000, 10_000, 50_000] }) {
+export async function benchState({ repoRoot, log, sizes = (process.env.BENCH_STATE_SIZES ?? '1000,10000,50000').split(',').map(Number) }) {
   const app = await import(join(repoRoot, 'dist', 'app', 'state.js'));
-  const mig = await import(join(repoRoot, 'dist', 'state', 'migrate.js'));
-  const codec = await import(join(repoRoot, 'dist', 'state', 'codec.js')).catch(() => null);
+  const { readingsFile } = await import(join(repoRoot, 'dist', 'state', 'store.js'));
   const root = mkdtempSync(join(tmpdir(), 'simplemon-bench-state-'));
   const lines = [
-    'state file: load = readAppState (read, JSON.parse, migrate, check); save = the store\'s save (encode, stringify, temp file, fsync, rename, folder fsync).',
-    'floor, same run, same data: JSON.parse(readFileSync) of the same file; writeFileSync-style write of JSON.stringify(the parsed data) + fsync (no temp file, no rename).',
+    'state (what alerting needs): load = readAppState(file, { metrics: false }); save = the store\'s save with no readings changed (encode, stringify, temp file, fsync, rename, folder fsync).',
+    'readings (the devices\' last metrics and the forecasts, their own file beside the state): poll open = openAppState (lock, state, readings scanned by line, parsed on demand); poll save = the store\'s save after every device was read anew (both files); status load = readAppState(file) (state + every reading parsed).',
+    'floors, same run, same data: JSON.parse(readFileSync) + a write of JSON.stringify(the parsed data) + fsync (no temp file, no rename), of the state file, and of all of it as one schema-1 file.',
+    `each a median of interleaved rounds in one child process per size (its heap holds what a command's would).`,
     '',
-    '| devices | file | per device | load | save | load + save | floor load | floor save | floor load + save | ratio |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| devices | state file | readings file | state load | state save | state load + save | its floor | ratio | poll open | poll save (both files) | status load | schema-1 file | its floor (load + save) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   const table = [];
   try {
     for (const n of sizes) {
       log(`state: generating ${n.toLocaleString('en')} devices`);
-      const state = makeState(n);
+      let state = makeState(n);
       const file = join(root, `state-${n}.json`);
-      const floorFile = join(root, `floor-${n}.json`);
+      const whole = join(root, `whole-${n}.json`);
+      writeFileSync(whole, JSON.stringify(state) + '\n');
       const store = await app.openAppState(file, { lockTimeoutMs: 5000, command: 'bench' });
       store.data = state;
       await store.save();
-      const size = statSync(file).size;
-      const runs = n >= 50_000 ? 5 : 9;
-      const t = { load: [], save: [], sum: [], fLoad: [], fSave: [], fSum: [] };
-      let parsed = null;
-      for (let i = 0; i < runs; i++) {
-        log(`state: ${n.toLocaleString('en')} devices, run ${i + 1}/${runs}`);
-        // interleaved: ours, then the floor, on the same file and data
-        let t0 = process.hrtime.bigint();
-        const loaded = await app.readAppState(file);
-        const load = ms(t0);
-        t0 = process.hrtime.bigint();
-        await store.save();
-        const save = ms(t0);
-        if (Object.keys(loaded.devices).length !== n) throw new Error(`loaded ${Object.keys(loaded.devices).length} devices, saved ${n}`);
-        t0 = process.hrtime.bigint();
-        parsed = JSON.parse(readFileSync(file, 'utf8'));
-        const fLoad = ms(t0);
-        t0 = process.hrtime.bigint();
-        floorWrite(floorFile, parsed);
-        const fSave = ms(t0);
-        t.load.push(load);
-        t.save.push(save);
-        t.sum.push(load + save);
-        t.fLoad.push(fLoad);
-        t.fSave.push(fSave);
-        t.fSum.push(fLoad + fSave);
-      }
       await store.close();
-      const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
-      lines.push(`| ${n.toLocaleString('en')} | ${fmt(MB(size))} MB | ${Math.round(size / n)} B | ${fmt(m.load)} ms | ${fmt(m.save)} ms | ${fmt(m.sum)} ms | ${fmt(m.fLoad)} ms | ${fmt(m.fSave)} ms | ${fmt(m.fSum)} ms | ${(m.sum / m.fSum).toFixed(2)}× |`);
+      state = null;
+      const rfile = readingsFile ? readingsFile(file) : null;
+      const stateBytes = size(file);
+      const readingsBytes = rfile ? size(rfile) : 0;
+      const runs = n >= 50_000 ? 5 : 9;
+      log(`state: ${n.toLocaleString('en')} devices, ${runs} rounds in a child`);
+      const m = runChild(repoRoot, file, whole, runs);
+      if (m.devices !== n) throw new Error(`loaded ${m.devices} devices, saved ${n}`);
+      const sum = m.stateLoad + m.stateSave;
+      const fSum = m.floorLoad + m.floorSave;
+      lines.push(
+        `| ${n.toLocaleString('en')} | ${fmt(MB(stateBytes))} MB (${Math.round(stateBytes / n)} B/device) | ${readingsBytes ? `${fmt(MB(readingsBytes))} MB` : '–'} | ${fmt(m.stateLoad)} ms | ${fmt(m.stateSave)} ms | ${fmt(sum)} ms | ${fmt(fSum)} ms | ${(sum / fSum).toFixed(2)}× | ${fmt(m.pollLoad)} ms | ${fmt(m.pollSave)} ms | ${fmt(m.statusLoad)} ms | ${fmt(MB(size(whole)))} MB | ${fmt(m.wholeLoad + m.wholeSave)} ms |`,
+      );
       if (n === 10_000) {
-        // the same state in the v1 shape (every field of every device spelled out), for the record
-        const v1Bytes = Buffer.byteLength(JSON.stringify(state) + '\n');
-        lines.push('', `at 10,000 devices the same state written in full (schema 1's shape) is ${fmt(MB(v1Bytes))} MB; stored it is ${fmt(MB(size))} MB (${(v1Bytes / size).toFixed(1)}×).`);
-        lines.push(...(await breakdown({ file, parsed, mig, app, codec, state, root })));
-        log('state: peak RSS of one load + save in a child, and of the floor');
+        log('state: where the time goes');
+        const steps = JSON.parse(spawnSync(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--breakdown', repoRoot, file], { encoding: 'utf8' }).stdout || '{}');
+        lines.push('', `where the time goes at 10,000 devices (each step alone, median of 9): ${Object.entries(steps).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`);
+        log('state: peak RSS of one poll-like open + save in a child, and of the floor');
         const rss = median([0, 1, 2].map(() => childRss(repoRoot, file, 'ours')));
-        const rssRef = median([0, 1, 2].map(() => childRss(repoRoot, file, 'floor')));
-        table.push(row({ work: `state load + save, 10,000 devices (${fmt(MB(size))} MB)`, ours: { ms: m.sum, rssMB: rss }, refName: 'JSON.parse + writeFileSync floor', ref: { ms: m.fSum, rssMB: rssRef }, target: { ms: 100 } }));
-        lines.push('', `peak RSS of a process that loads and saves the 10,000-device state once: ${rss.toFixed(0)} MB (the floor's: ${rssRef.toFixed(0)} MB; bare node ~45 MB)`);
-        lines.push('');
+        const rssRef = median([0, 1, 2].map(() => childRss(repoRoot, whole, 'floor')));
+        const rssStateRef = median([0, 1, 2].map(() => childRss(repoRoot, file, 'floor')));
+        table.push(row({ work: `state load + save, 10,000 devices (${fmt(MB(stateBytes))} MB)`, ours: { ms: sum, rssMB: rss }, refName: 'JSON.parse + writeFileSync floor', ref: { ms: fSum, rssMB: rssStateRef }, target: { ms: 100 } }));
+        if (readingsBytes) {
+          table.push(row({ work: `a poll's state + readings: open for change + save, every device read anew, 10,000 devices (${fmt(MB(stateBytes + readingsBytes))} MB)`, ours: { ms: m.pollLoad + m.pollSave, rssMB: rss }, refName: `floor of the same data as one schema-1 file (${fmt(MB(size(whole)))} MB)`, ref: { ms: m.wholeLoad + m.wholeSave, rssMB: rssRef } }));
+        }
+        lines.push(`peak RSS of a process that opens the 10,000-device state for change and saves it with every reading new: ${rss.toFixed(0)} MB (the schema-1 floor's: ${rssRef.toFixed(0)} MB; bare node ~45 MB)`, '');
       }
-      rmSync(file, { force: true });
-      rmSync(floorFile, { force: true });
+      rmSync(root, { recursive: true, force: true });
+      mkdirSync(root, { recursive: true });
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -453,46 +519,60 @@ export async function benchState({ repoRoot, log, sizes = [1000, 10_000, 50_000]
   return lines;
 }
 
-/** Where the time of a load and a save goes, step by step (medians of 9), at 10,000 devices. */
-async function breakdown({ file, mig, app, codec }) {
-  const { STATE_SECTIONS } = app;
-  const steps = { read: [], parse: [], migrate: [], encode: [], stringify: [], write: [], fsync: [], rename: [], dirFsync: [] };
+/** In a child: each step of a load and a save on its own, median of 9, at one size. */
+async function breakdown(repoRoot, file) {
+  const { STATE_SECTIONS } = await import(join(repoRoot, 'dist', 'app', 'state.js'));
+  const mig = await import(join(repoRoot, 'dist', 'state', 'migrate.js'));
+  const codec = await import(join(repoRoot, 'dist', 'state', 'codec.js')).catch(() => null);
+  const { readingsFile } = await import(join(repoRoot, 'dist', 'state', 'store.js'));
   const { open, rename } = await import('node:fs/promises');
   const { dirname } = await import('node:path');
+  const steps = {};
+  const step = async (name, fn) => {
+    gc();
+    const t0 = process.hrtime.bigint();
+    const v = await fn();
+    (steps[name] ??= []).push(ms(t0));
+    return v;
+  };
+  const rfile = readingsFile?.(file);
   for (let i = 0; i < 9; i++) {
-    let t0 = process.hrtime.bigint();
-    const text = await readFile(file, 'utf8');
-    steps.read.push(ms(t0));
-    t0 = process.hrtime.bigint();
-    const raw = JSON.parse(text);
-    steps.parse.push(ms(t0));
-    t0 = process.hrtime.bigint();
-    const { state } = mig.migrate(raw, STATE_SECTIONS);
-    steps.migrate.push(ms(t0));
-    t0 = process.hrtime.bigint();
-    const stored = codec ? codec.encodeState(state) : state;
-    steps.encode.push(ms(t0));
-    t0 = process.hrtime.bigint();
-    const out = JSON.stringify(stored) + '\n';
-    steps.stringify.push(ms(t0));
+    const text = await step('read', () => readFile(file, 'utf8'));
+    const raw = await step('parse', () => JSON.parse(text));
+    let readings = null;
+    let readingsForecasts;
+    if (rfile && existsSync(rfile)) {
+      const rtext = await step('readings read', () => readFile(rfile, 'utf8'));
+      ({ devices: readings, forecasts: readingsForecasts } = await step('readings parse', () => JSON.parse(rtext)));
+    }
+    const { state } = await step('migrate + check + decode', () => mig.migrate(raw, STATE_SECTIONS, readings && { metricsOf: (id) => readings[id], forecasts: readingsForecasts }));
+    const stored = await step('encode', () => (codec ? codec.encodeState(state) : state));
+    const out = await step('stringify', () => JSON.stringify(stored) + '\n');
+    if (codec) await step('readings stringify', () => JSON.stringify({ schemaVersion: 1, forecasts: state.forecasts, devices: Object.fromEntries(codec.readingsOf(state)) }));
     const tmp = `${file}.breakdown.tmp`;
-    t0 = process.hrtime.bigint();
-    const fh = await open(tmp, 'w', 0o600);
-    await fh.writeFile(out, 'utf8');
-    steps.write.push(ms(t0));
-    t0 = process.hrtime.bigint();
-    await fh.sync();
-    await fh.close();
-    steps.fsync.push(ms(t0));
-    t0 = process.hrtime.bigint();
-    await rename(tmp, `${file}.breakdown`);
-    steps.rename.push(ms(t0));
-    t0 = process.hrtime.bigint();
-    const dh = await open(dirname(file), 'r');
-    await dh.sync();
-    await dh.close();
-    steps.dirFsync.push(ms(t0));
+    const fh = await step('write', async () => {
+      const h = await open(tmp, 'w', 0o600);
+      await h.writeFile(out, 'utf8');
+      return h;
+    });
+    await step('fsync', async () => {
+      await fh.sync();
+      await fh.close();
+    });
+    await step('rename', () => rename(tmp, `${file}.breakdown`));
+    await step('folder fsync', async () => {
+      const dh = await open(dirname(file), 'r');
+      await dh.sync();
+      await dh.close();
+    });
   }
-  const m = Object.entries(steps).map(([k, v]) => `${k} ${median(v).toFixed(1)} ms`);
-  return ['', `where the time goes at 10,000 devices (each step alone, median of 9): load = ${m.slice(0, 3).join(' + ')}; save = ${m.slice(3).join(' + ')}`];
+  return Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, median(v)]));
+}
+
+if (process.argv[2] === '--child') {
+  const [repoRoot, file, whole, runs] = process.argv.slice(3);
+  process.stdout.write(JSON.stringify(await child(repoRoot, file, whole, Number(runs))));
+} else if (process.argv[2] === '--breakdown') {
+  const [repoRoot, file] = process.argv.slice(3);
+  process.stdout.write(JSON.stringify(await breakdown(repoRoot, file)));
 }

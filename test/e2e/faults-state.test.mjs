@@ -121,8 +121,9 @@ for (const variant of ['no lock', 'a dead holder\'s lock', 'an empty lock file']
         `round ${round}: every override kept`,
       );
       assert.equal(Object.keys(st.devices).length, NAMES.length, `round ${round}: the polls saved`);
-      // history/ is the per-poll history, written beside the state by design: not a leftover
-      assert.deepEqual(readdirSync(s.stateDir).filter((f) => f !== 'history'), ['simplemon.json'], `round ${round}: no lock, guard or temp file left`);
+      // history/ is the per-poll history, the readings the devices' last metrics, both written beside
+      // the state by design: not leftovers
+      assert.deepEqual(readdirSync(s.stateDir).filter((f) => f !== 'history').sort(), ['simplemon.json', 'simplemon.readings.json'], `round ${round}: no lock, guard or temp file left`);
       const takeovers = results.filter((r) => /took over the state lock/.test(r.stderr)).length;
       assert.equal(takeovers, variant === 'no lock' ? 0 : 1, `round ${round}: the broken lock is taken over exactly once`);
       rmSync(s.dir, { recursive: true, force: true });
