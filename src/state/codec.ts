@@ -9,13 +9,13 @@
 //   | kind                     | the id's first part (`vm` of `vm/vc1/web-01`)           | that part             |
 //   | name                     | the id's last part (`web-01`)                           | that part             |
 //   | target                   | equal to the name (hosts)                               | the name              |
-//   | since                    | deviceDefaults.since (the commonest: the first poll)    | deviceDefaults.since  |
+//   | since                    | deviceDefaults.since (the most shared: the first poll)  | deviceDefaults.since  |
 //   | reach, each rule         | state ok, since = the device's since, message, pending  | those values          |
 //   |                          | (and reach.error) null — each field on its own          |                       |
 //   | a rule that is ok with   | always                                                  | (absent)              |
 //   | no message, no pending   |                                                         |                       |
 //   | blockedBy                | null                                                    | null                  |
-//   | lastSeen, lastPoll       | deviceDefaults.lastSeen / .lastPoll (the commonest:     | those values          |
+//   | lastSeen, lastPoll       | deviceDefaults.lastSeen / .lastPoll (the most shared:   | those values          |
 //   |                          | the last poll); null is written as null                 |                       |
 //   | metrics                  | (always: they are in the readings file, see below)      | the readings' entry   |
 //
@@ -65,21 +65,41 @@ const kindPart = (id: string): string => {
 };
 const namePart = (id: string): string => id.slice(id.lastIndexOf('/') + 1);
 
-/** The value of `key` most devices share (ties: the first seen), or undefined when there are none. */
-function commonest(devices: DeviceState[], key: 'since' | 'lastSeen' | 'lastPoll'): string | null | undefined {
-  const counts = new Map<string | null, number>();
-  let best: string | null | undefined;
-  let bestN = 0;
-  for (let i = 0; i < devices.length; i++) {
-    const v = devices[i][key];
-    const n = (counts.get(v) ?? 0) + 1;
-    counts.set(v, n);
-    if (n > bestN) {
-      best = v;
-      bestN = n;
-    }
+/** Is `kind` what the file leaves out: the id's first part? (Compared in place: no substring per device.) */
+function isKindPart(id: string, kind: string): boolean {
+  const i = id.indexOf('/');
+  return kind === '' ? i <= 0 : i === kind.length && id.startsWith(kind);
+}
+
+/** Is `name` the id's last part? */
+function isNamePart(id: string, name: string): boolean {
+  return id.length - name.length - 1 === id.lastIndexOf('/') && id.endsWith(name);
+}
+
+/**
+ * The since, lastSeen and lastPoll most devices share, in one pass without counting (Boyer–Moore
+ * majority vote): a value more than half the devices have is found for sure, which at the end of a
+ * poll is the case; otherwise some value, and the devices that differ from it spell theirs out.
+ */
+function sharedTimes(devices: Record<string, DeviceState>): DeviceDefaults {
+  let since: string | undefined;
+  let seen: string | null | undefined;
+  let poll: string | null | undefined;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let any = false;
+  for (const id in devices) {
+    const d = devices[id];
+    any = true;
+    if (a === 0) since = d.since;
+    a += d.since === since ? 1 : -1;
+    if (b === 0) seen = d.lastSeen;
+    b += d.lastSeen === seen ? 1 : -1;
+    if (c === 0) poll = d.lastPoll;
+    c += d.lastPoll === poll ? 1 : -1;
   }
-  return best;
+  return any ? { since, lastSeen: seen ?? null, lastPoll: poll ?? null } : {};
 }
 
 function packRule(r: RuleState, since: string): Partial<RuleState> {
@@ -94,8 +114,8 @@ function packRule(r: RuleState, since: string): Partial<RuleState> {
 function packDevice(id: string, d: DeviceState, defaults: DeviceDefaults): StoredDevice {
   const o: StoredDevice = {};
   if (d.id !== id) o.id = d.id;
-  if (d.kind !== kindPart(id)) o.kind = d.kind;
-  if (d.name !== namePart(id)) o.name = d.name;
+  if (!isKindPart(id, d.kind)) o.kind = d.kind;
+  if (!isNamePart(id, d.name)) o.name = d.name;
   if (d.target !== d.name) o.target = d.target;
   o.state = d.state;
   const since = d.since;
@@ -122,21 +142,18 @@ function packDevice(id: string, d: DeviceState, defaults: DeviceDefaults): Store
 
 /** The in-memory state → what the state file holds (no metrics: see readingsOf). */
 export function encodeState(state: StateFile): StoredState {
-  const ids = Object.keys(state.devices);
-  const all = ids.map((id) => state.devices[id]);
-  const defaults: DeviceDefaults = {};
-  if (all.length) {
-    defaults.since = commonest(all, 'since') ?? undefined;
-    defaults.lastSeen = commonest(all, 'lastSeen');
-    defaults.lastPoll = commonest(all, 'lastPoll');
-  }
+  const defaults = sharedTimes(state.devices);
   const devices: Record<string, StoredDevice> = {};
-  for (let i = 0; i < ids.length; i++) devices[ids[i]] = packDevice(ids[i], all[i], defaults);
+  let any = false;
+  for (const id in state.devices) {
+    devices[id] = packDevice(id, state.devices[id], defaults);
+    any = true;
+  }
   // the fields in the order of the in-memory state, deviceDefaults just before the devices
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(state)) {
     if (k === 'devices') {
-      if (all.length) out.deviceDefaults = defaults;
+      if (any) out.deviceDefaults = defaults;
       out.devices = devices;
     } else if (k !== 'forecasts') out[k] = (state as unknown as Record<string, unknown>)[k];
   }
