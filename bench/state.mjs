@@ -12,7 +12,7 @@
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from './startup.mjs';
 import { row } from './table.mjs';
@@ -377,13 +377,18 @@ const gc = () => globalThis.gc?.();
 /** JSON.parse(readFileSync) + floorWrite of a file: { load, save } in ms. */
 function floor(file, out) {
   gc();
+  let c0 = process.cpuUsage();
   let t0 = process.hrtime.bigint();
   const data = JSON.parse(readFileSync(file, 'utf8'));
   const load = ms(t0);
+  const cpuLoad = process.cpuUsage(c0);
   gc();
+  c0 = process.cpuUsage();
   t0 = process.hrtime.bigint();
   floorWrite(out, data);
-  return { load, save: ms(t0) };
+  const save = ms(t0);
+  const cpuSave = process.cpuUsage(c0);
+  return { load, save, cpuLoad: (cpuLoad.user + cpuLoad.system) / 1000, cpuSave: (cpuSave.user + cpuSave.system) / 1000 };
 }
 
 /**
@@ -403,11 +408,18 @@ async function child(repoRoot, file, whole, runs) {
   const keys = ['stateLoad', 'stateSave', 'pollLoad', 'pollSave', 'statusLoad', 'floorLoad', 'floorSave', 'wholeLoad', 'wholeSave'];
   const t = Object.fromEntries(keys.map((k) => [k, []]));
   let n = 0;
+  const cpu = { stateLoad: [], stateSave: [], floorLoad: [], floorSave: [] };
+  const cpuMs = (c0) => {
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
   const time = async (key, fn) => {
     gc();
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const v = await fn();
     t[key].push(ms(t0));
+    cpu[key]?.push(cpuMs(c0));
     return v;
   };
   for (let i = 0; i < runs; i++) {
@@ -424,12 +436,15 @@ async function child(repoRoot, file, whole, runs) {
     const f = floor(file, `${file}.floor`);
     t.floorLoad.push(f.load);
     t.floorSave.push(f.save);
+    cpu.floorLoad.push(f.cpuLoad);
+    cpu.floorSave.push(f.cpuSave);
     const w = floor(whole, `${whole}.floor`);
     t.wholeLoad.push(w.load);
     t.wholeSave.push(w.save);
   }
   await store.close();
   const out = Object.fromEntries(keys.map((k) => [k, median(t[k])]));
+  out.cpu = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)]));
   out.devices = n;
   return out;
 }
@@ -498,6 +513,7 @@ export async function benchState({ repoRoot, log, sizes = (process.env.BENCH_STA
       if (n === 10_000) {
         log('state: where the time goes');
         const steps = JSON.parse(spawnSync(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--breakdown', repoRoot, file], { encoding: 'utf8' }).stdout || '{}');
+        lines.push('', `CPU time (user + system, less bent by other processes than wall time) at 10,000 devices: state load + save ${fmt(m.cpu.stateLoad + m.cpu.stateSave)} ms (load ${fmt(m.cpu.stateLoad)}, save ${fmt(m.cpu.stateSave)}), its floor ${fmt(m.cpu.floorLoad + m.cpu.floorSave)} ms; load average ${loadavg()[0].toFixed(1)}`);
         lines.push('', `where the time goes at 10,000 devices (each step alone, median of 9): ${Object.entries(steps).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`);
         log('state: peak RSS of one poll-like open + save in a child, and of the floor');
         const rss = median([0, 1, 2].map(() => childRss(repoRoot, file, 'ours')));
