@@ -2,7 +2,7 @@
 // npm run bench: every figure side by side with its reference, measured in the same run.
 // These machines are shared and noisy: medians of several runs, and ratios.
 // Parts: startup (status/--help vs bare node), printers (issue 2), vCenter (issue 3, when present), history
-// (issue 12), services (issue 11: HTTP checks concurrent vs curl sequential,
+// (issue 12), state (issue 13: load + save of the state file at 1k/10k/50k devices), services (issue 11: HTTP checks concurrent vs curl sequential,
 // and the whole `simplemon poll` with services, printers and vCenter in one poll).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,6 +18,7 @@ const parts = [['startup', () => benchStartup({ repoRoot, log })]];
 if (existsSync(join(repoRoot, 'bench', 'printers.mjs'))) parts.push(['printers', async () => (await import('./printers.mjs')).benchPrinters({ repoRoot, log })]);
 if (existsSync(join(repoRoot, 'bench', 'history.mjs'))) parts.push(['history', async () => (await import('./history.mjs')).benchHistory({ repoRoot, log })]);
 if (existsSync(join(repoRoot, 'bench', 'vcenter.mjs'))) parts.push(['vcenter', async () => (await import('./vcenter.mjs')).benchVcenter({ repoRoot, log })]);
+if (existsSync(join(repoRoot, 'bench', 'state.mjs'))) parts.push(['state', async () => (await import('./state.mjs')).benchState({ repoRoot, log })]);
 if (existsSync(join(repoRoot, 'bench', 'services.mjs'))) parts.push(['services', async () => (await import('./services.mjs')).benchServices({ repoRoot, log })]);
 
 let failed = false;

@@ -76,6 +76,10 @@ export async function runPoll(config: Config, deps: PollDeps, words: string[] = 
     });
     const results = await Promise.all(jobs);
     const readings = results.flatMap((r) => r.readings);
+    // the last readings of a device are parsed only where this poll needs them: evaluate merges what a
+    // device behind a host that is down still tells (its host, its power) into them; every other device
+    // read now gets new ones, and one not read keeps its own as they were (store.ts)
+    store.loadMetrics?.(readings.filter((r) => r.reachable && r.blockedBy).map((r) => r.id));
     // rules may read the forecasts of the last refresh (toner-forecast)
     for (const r of readings) r.forecast = state.forecasts?.devices[r.id] ?? null;
     const out = evaluate({ now, readings, previous: state.devices, rulesOf: deviceRules(config, deps.sources) });
@@ -107,6 +111,7 @@ export async function runPoll(config: Config, deps: PollDeps, words: string[] = 
     }
     if (deps.history && forecastsDue(state, now)) {
       try {
+        store.loadMetrics?.(); // the numbers of every device, read now or not, name what to forecast
         events.push(...(await updateForecasts(state, viewsOf(state, config, deps.sources, now), numbersOf(config, deps.sources), now, deps.history.read)));
       } catch (e) {
         deps.log(`forecasts not updated: ${errorMessage(e)}`);

@@ -7,9 +7,12 @@ import { notifySection } from '../notify/types.js';
 
 export const STATE_SECTIONS: readonly StateSection[] = [notifySection];
 
-/** Read without the lock (status, check, export …): writes are atomic renames. */
-export function readAppState(file: string): Promise<StateFile> {
-  return readState(file, STATE_SECTIONS);
+/**
+ * Read without the lock (status, check, export …): writes are atomic renames. `metrics: false` for a
+ * command that shows no readings (events, alerts, completion): the readings file is not read.
+ */
+export function readAppState(file: string, opts: { metrics?: boolean } = {}): Promise<StateFile> {
+  return readState(file, STATE_SECTIONS, opts);
 }
 
 /** Open under the lock, for a command that changes the state (poll, override, alerts). */

@@ -2,7 +2,7 @@
 // events, history, completion). Parsing and validating a 5,000-line YAML config takes longer than
 // everything else `status` does; reading its compiled form back is a JSON.parse.
 //
-// The cache is `<state-file>.config-cache.json`, mode 0600. It is used only while everything the
+// The cache is `simplemon.config-cache.json` beside `simplemon.json`, mode 0600. It is used only while everything the
 // config was built from is unchanged, and rebuilt (by a full parse) otherwise:
 //   - the config file: its path, size, mtime and SHA-256 of its text;
 //   - this build of simplemon (the mtime and size of its config modules);
@@ -32,7 +32,8 @@ const FORMAT = 1;
 /** The default `state-file:` (config/schema.ts DEFAULTS), relative to the config's folder. */
 const DEFAULT_STATE_FILE = 'state/simplemon.json';
 
-export const cacheFileOf = (stateFile: string) => `${stateFile}.config-cache.json`;
+/** Beside the state, as the readings are: `simplemon.json` → `simplemon.config-cache.json`. */
+export const cacheFileOf = (stateFile: string) => `${stateFile.replace(/\.json$/i, '')}.config-cache.json`;
 
 /**
  * The config for a command that only reads the state: from the cache when it is current, else parsed in

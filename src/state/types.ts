@@ -1,10 +1,10 @@
-// The state file's shape (schemaVersion 1). Migrations in migrate.ts bring older files up to it.
+// The state as the app holds it in memory (the file: schemaVersion 2, codec.ts). Migrations in migrate.ts bring older files up to it.
 import type { Ack, DeviceState, LogEvent, Override } from '../core/types.js';
 
 import type { NumberForecast } from '../core/numbers.js';
 export type { NumberForecast };
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * Parts of the state file that other modules own (the notifier's `notify`): each declares its field here

@@ -279,7 +279,7 @@ test('status follows an edit of the config at once (the compiled config beside t
   const one = await cli(['status', '--json', '--config', cfg], { env: env() });
   assert.equal(one.code, 0, one.stderr);
   assert.deepEqual(JSON.parse(one.stdout).devices.map((x) => x.id), ['printer/first']);
-  const cache = join(d, 's.json.config-cache.json');
+  const cache = join(d, 's.config-cache.json');
   assert.ok(existsSync(cache), 'the compiled config is left beside the state');
   assert.ok(!readFileSync(cache, 'utf8').includes(SECRET), 'without the community');
   // an edit within the same second, same size: only the content hash can tell

@@ -121,8 +121,9 @@ for (const variant of ['no lock', 'a dead holder\'s lock', 'an empty lock file']
         `round ${round}: every override kept`,
       );
       assert.equal(Object.keys(st.devices).length, NAMES.length, `round ${round}: the polls saved`);
-      // history/ and the compiled config are written beside the state by design: not leftovers
-      assert.deepEqual(readdirSync(s.stateDir).filter((f) => f !== 'history' && f !== 'simplemon.json.config-cache.json'), ['simplemon.json'], `round ${round}: no lock, guard or temp file left`);
+      // history/, the readings (the devices' last metrics) and the compiled config are written beside the
+      // state by design: not leftovers
+      assert.deepEqual(readdirSync(s.stateDir).filter((f) => f !== 'history' && f !== 'simplemon.config-cache.json').sort(), ['simplemon.json', 'simplemon.readings.json'], `round ${round}: no lock, guard or temp file left`);
       const takeovers = results.filter((r) => /took over the state lock/.test(r.stderr)).length;
       assert.equal(takeovers, variant === 'no lock' ? 0 : 1, `round ${round}: the broken lock is taken over exactly once`);
       rmSync(s.dir, { recursive: true, force: true });
@@ -158,8 +159,8 @@ function fill(dir, leaveBytes) {
   return join(dir, 'filler');
 }
 
-// history/ and the compiled config (config/cache.ts) live beside the state by design: not leftovers
-const leftovers = (dir) => readdirSync(dir).filter((f) => f !== 'simplemon.json' && f !== 'filler' && f !== 'history' && f !== 'simplemon.json.config-cache.json');
+// history/, the readings and the compiled config (config/cache.ts) live beside the state by design: not leftovers
+const leftovers = (dir) => readdirSync(dir).filter((f) => !['simplemon.json', 'simplemon.readings.json', 'simplemon.config-cache.json', 'filler', 'history'].includes(f));
 
 test('disk full: the poll fails with a clear error, exit 1, state intact, nothing left behind; once freed, the next poll works at once', async (t) => {
   const s = site();

@@ -273,9 +273,10 @@ test('the emails: no injected header, device text escaped in the HTML part and m
   assert.match(html.text, /Tray 1 &lt;b&gt;empty&lt;\/b&gt;/);
 });
 
-test('the state file and the history files are 0600 (their folders 0700); the metrics file 0644', () => {
+test('the state file, its readings and the history files are 0600 (their folders 0700); the metrics file 0644', () => {
   const stateDir = join(dir, 'state');
   assert.equal(statSync(join(stateDir, 'simplemon.json')).mode & 0o777, 0o600);
+  assert.equal(statSync(join(stateDir, 'simplemon.readings.json')).mode & 0o777, 0o600);
   assert.equal(statSync(stateDir).mode & 0o777, 0o700);
   const hist = join(stateDir, 'history');
   assert.equal(statSync(hist).mode & 0o777, 0o700);
@@ -288,6 +289,7 @@ test('the state file and the history files are 0600 (their folders 0700); the me
 test('no secret, nor its base64 form, in any output, the state file, the history, the metrics, the HTML page or any email', () => {
   const stateDir = join(dir, 'state');
   texts.push(['state file', readFileSync(join(stateDir, 'simplemon.json'), 'utf8')]);
+  texts.push(['readings file', readFileSync(join(stateDir, 'simplemon.readings.json'), 'utf8')]);
   for (const f of readdirSync(join(stateDir, 'history'))) {
     const buf = readFileSync(join(stateDir, 'history', f));
     texts.push([`history ${f}`, f.endsWith('.gz') ? gunzipSync(buf).toString('utf8') : buf.toString('utf8')]);

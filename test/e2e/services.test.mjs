@@ -150,4 +150,5 @@ test('a password in a service URL never appears in poll, status, JSON or the sta
   assert.match(doc.devices[1].problems[0].message, /connection refused/);
   for (const o of outputs) assert.ok(!(o.stdout + o.stderr).includes('Pa55-w0rd'), o.stdout + o.stderr);
   assert.ok(!readFileSync(join(dir, 'secret-state.json'), 'utf8').includes('Pa55-w0rd'));
+  assert.ok(!readFileSync(join(dir, 'secret-state.readings.json'), 'utf8').includes('Pa55-w0rd'), 'nor in the readings beside it');
 });

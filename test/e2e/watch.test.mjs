@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startSnmpsim } from '../helpers/snmpsim.mjs';
 import { startPrinterAgent } from '../../dist/demo/printer-agent.js';
 import { cli, repo, BIN } from '../helpers/cli.mjs';
+import { readState } from '../../dist/state/store.js';
 
 const SOCKET = `simplemon-test-${process.pid}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -127,7 +128,7 @@ test('status --watch 2s redraws the tables in place after each poll; q quits wit
   tmux('resize-window', '-t', name, '-x', '120', '-y', '40');
 
   // each tick is a real poll, as cron's: the state file was saved with the new reading
-  const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+  const state = await readState(join(dir, 'state.json'));
   assert.equal(state.devices['printer/desk'].state, 'critical');
 
   tmux('send-keys', '-t', name, 'q');
@@ -176,7 +177,7 @@ test('poll on a terminal: the spinner shows how many printers are done while one
   const text = await waitFor(name, (t) => /^EXIT=\d+$/m.test(t), 'the end of the poll', true);
   assert.match(text, /^EXIT=0$/m);
   assert.ok(!text.includes('polling…'), 'the spinner line is cleared when the poll ends');
-  const state = JSON.parse(readFileSync(join(dir, 'slow-state.json'), 'utf8'));
+  const state = await readState(join(dir, 'slow-state.json'));
   assert.match(state.devices['printer/silent'].reach.error, /timeout after 5s/, 'the poll went on to its end and saved');
   assert.equal(state.devices['printer/desk'].reach.state, 'ok');
 });

@@ -17,6 +17,7 @@ import { startVcsim, vcConfig } from '../helpers/vcsim.mjs';
 import { startFakeVcenter } from '../helpers/fake-vcenter.mjs';
 import { startSnmpsim } from '../helpers/snmpsim.mjs';
 import { cli, repo } from '../helpers/cli.mjs';
+import { readState } from '../../dist/state/store.js';
 
 const ALL = new Set(['hosts', 'vms', 'datastores']);
 const TIMEOUT_MS = 2000;
@@ -172,7 +173,7 @@ describe('through the CLI: printers polled in the same poll are unaffected', { t
     fake.behave();
     assert.equal(r.code, 0, r.stderr);
     assert.ok(ms < 3000 + LOGOUT_GRACE_MS + MARGIN_MS, `poll took ${Math.round(ms)} ms`);
-    const st = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    const st = await readState(join(dir, 'state.json'));
     const vc = st.devices['vcenter/vc1'];
     assert.equal(vc.state, 'critical');
     assert.match(JSON.stringify(vc), /no answer from 127\.0\.0\.1:\d+ within 3s \(timeout, for the whole poll of this vCenter\): RetrievePropertiesEx unfinished/);

@@ -10,7 +10,7 @@ import { resolveRule } from '../../dist/core/rule.js';
 import { rulesFor } from '../../dist/sources/index.js';
 import { referenceRead, startVcsim, vcConfig } from '../helpers/vcsim.mjs';
 import { runPoll, viewsOf } from '../../dist/app/run-poll.js';
-import { openState } from '../../dist/state/store.js';
+import { openState, readState } from '../../dist/state/store.js';
 import { parseConfig } from '../../dist/config/load.js';
 import { cli } from '../helpers/cli.mjs';
 import { makeTestCa } from '../helpers/tls-ca.mjs';
@@ -178,7 +178,7 @@ describe('vCenter collector at 20 hosts × 500 VMs', { timeout: 300_000 }, () =>
       const deps = { sources: [vcenterSource], openStore: () => openState(config.stateFile, { lockTimeoutMs: 5000, command: 'poll' }), now: () => new Date(), log: () => {} };
       await runPoll(config, deps, ['hosts', 'vms']);
       const ref = await referenceRead(sim);
-      const state = JSON.parse(readFileSync(config.stateFile, 'utf8'));
+      const state = await readState(config.stateFile);
       assert.equal(statSync(config.stateFile).mode & 0o777, 0o600);
       assert.match(state.sources.vcenter.vcenters.vc1.cookie, /^vmware_soap_session=/);
       const views = Object.fromEntries(viewsOf(state, config, [vcenterSource], new Date()).map((v) => [v.id, v]));
@@ -189,7 +189,7 @@ describe('vCenter collector at 20 hosts × 500 VMs', { timeout: 300_000 }, () =>
       await sim.op({ op: 'vm-cpu', vm: vm.name, percent: 95 });
       try {
         await runPoll(config, deps, ['hosts', 'vms']);
-        const after = JSON.parse(readFileSync(config.stateFile, 'utf8'));
+        const after = await readState(config.stateFile);
         assert.equal(after.devices[vm.id].metrics.cpuPercent, 95);
         assert.deepEqual(viewsOf(after, config, [vcenterSource], new Date()).find((v) => v.id === vm.id).problems, []);
       } finally {

@@ -41,6 +41,19 @@ test('updateForecasts(): a steady fall of 2 points a day from 30 % gives 15 days
   assert.equal(forecastSummary(f, numbers()), 'black toner 15d');
 });
 
+test('updateForecasts(): a number with no figure (a steady level) keeps no forecast, and a device with none no entry (the state stays small)', async () => {
+  const state = emptyState();
+  const steady = [];
+  for (let t = NOW.getTime() - 7 * DAY; t <= NOW.getTime(); t += 5 * 60_000) steady.push({ t, v: { black_toner: 30, pages: 100 } });
+  const disk = { id: 'vm/vc1/web', kind: 'vm', metrics: {} };
+  const diskNumbers = (v) => (v.kind === 'vm' ? [{ name: 'disk_free_percent', key: 'disk_root', title: '/ free', value: 60, unit: '%', forecast: true }] : numbers());
+  await updateForecasts(state, [view, disk], diskNumbers, NOW, async () => new Map([['printer/p', week()], ['vm/vc1/web', steady.map((x) => ({ t: x.t, v: { disk_root: 60 } }))]]));
+  assert.deepEqual(Object.keys(state.forecasts.devices), ['printer/p'], JSON.stringify(state.forecasts.devices));
+  assert.ok(state.forecasts.devices['printer/p'].black_toner.daysLeft > 0);
+  // every reader takes a missing forecast as it took one with no figures
+  assert.equal(forecastSummary(state.forecasts.devices['vm/vc1/web'], diskNumbers(disk)), '');
+});
+
 test('updateForecasts(): a replacement is one `replaced` event, and the next refresh does not repeat it', async () => {
   const state = emptyState();
   const replaceAt = NOW.getTime() - 3 * DAY;

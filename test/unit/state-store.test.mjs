@@ -17,7 +17,7 @@ test('a missing state file reads as an empty state; saving creates it with mode 
   const file = join(dir, 'sub', 'state.json');
   const store = await openState(file, { lockTimeoutMs: 1000, command: 'test' });
   assert.deepEqual(store.data.devices, {});
-  assert.equal(store.data.schemaVersion, 1);
+  assert.equal(store.data.schemaVersion, 2);
   store.data.checkedAt = '2026-11-24T00:00:00.000Z';
   await store.save();
   await store.close();
@@ -45,7 +45,7 @@ test('a state file from a newer schema is refused, not overwritten', async () =>
   const dir = tmp();
   const file = join(dir, 'state.json');
   writeFileSync(file, JSON.stringify({ schemaVersion: 99, devices: {} }));
-  await assert.rejects(readState(file), /written by a newer simplemon \(schemaVersion 99; this one reads up to 1\)/);
+  await assert.rejects(readState(file), /written by a newer simplemon \(schemaVersion 99; this one reads up to 2\)/);
 });
 
 test('a wrongly shaped state file is refused with the reason', () => {
@@ -59,12 +59,12 @@ test('an unversioned (v0) state file is migrated, and the old file is kept as .v
   const file = join(dir, 'state.json');
   writeFileSync(file, JSON.stringify({ devices: {}, events: [{ at: 'x', type: 'transition', device: 'printer/a' }] }));
   const store = await openState(file, { lockTimeoutMs: 1000, command: 'test' });
-  assert.equal(store.data.schemaVersion, 1);
+  assert.equal(store.data.schemaVersion, 2);
   assert.equal(store.data.events.length, 1);
   await store.save();
   await store.close();
   assert.ok(existsSync(`${file}.v0.bak`));
-  assert.equal(JSON.parse(readFileSync(file, 'utf8')).schemaVersion, 1);
+  assert.equal(JSON.parse(readFileSync(file, 'utf8')).schemaVersion, 2);
 });
 
 test('a second holder waits for the lock, then gives up with a message naming the holder', async () => {
