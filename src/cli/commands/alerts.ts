@@ -136,7 +136,7 @@ function entryLines(e: OutboxEntry, tz: string): string[] {
 /** `alerts pending`: the outbox — what is still owed, and what was refused for good. Exit 0 either way. */
 export async function alertsPending(config: Config, opts: AlertsOptions = {}): Promise<AlertsResult> {
   void opts;
-  const state = await readAppState(config.stateFile);
+  const state = await readAppState(config.stateFile, { metrics: false });
   const tz = tzOf(config);
   const box = state.notify.outbox;
   if (!box.length) return done(['no emails pending']);
@@ -154,7 +154,7 @@ export async function alertsHistory(config: Config, opts: AlertsOptions & { sinc
     if (ms === null) throw new ConfigError(`--since "${opts.since}" is not a duration (examples: 1h, 7d, 2w)`);
     from = (opts.now ?? new Date()).getTime() - ms;
   }
-  const state = await readAppState(config.stateFile);
+  const state = await readAppState(config.stateFile, { metrics: false });
   const tz = tzOf(config);
   const list = state.notify.history.filter((h) => Date.parse(h.sentAt) >= from);
   if (!list.length) return done([opts.since ? `no emails sent in the last ${opts.since}` : 'no emails sent yet']);

@@ -144,7 +144,7 @@ export async function completeDevices(g: GlobalOptions): Promise<number> {
     const config = await loadConfigView(g.config);
     const { SOURCES } = await import('../../sources/index.js');
     ids = SOURCES.flatMap((src) => src.configured(config).map((d) => d.id));
-    const state = await readAppState(config.stateFile);
+    const state = await readAppState(config.stateFile, { metrics: false });
     ids.push(...Object.keys(state.devices));
   } catch {
     // completion must never print an error into the command line being typed

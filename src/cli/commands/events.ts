@@ -47,7 +47,8 @@ export function listEvents(config: Config, state: StateFile, now: Date, opts: Ev
 export async function eventsCommand(g: GlobalOptions, opts: EventsOptions): Promise<number> {
   const [{ loadConfigView }, { readAppState }] = await Promise.all([import('../../config/cache.js'), import('../../app/state.js')]);
   const config = await loadConfigView(g.config);
-  const state = await readAppState(config.stateFile);
+  // the event log needs no readings
+  const state = await readAppState(config.stateFile, { metrics: false });
   g.stdout.write(listEvents(config, state, g.now(), opts).output);
   return 0;
 }

@@ -3,6 +3,7 @@
 import { userInfo } from 'node:os';
 import type { GlobalOptions } from '../main.js';
 import { loadConfig } from '../../config/load.js';
+import { loadConfigView } from '../../config/cache.js';
 import { parseDuration } from '../../config/validate.js';
 import { openAppState, readAppState } from '../../app/state.js';
 import { viewsOf } from '../../app/devices.js';
@@ -114,8 +115,8 @@ export async function overrideClear(g: GlobalOptions, pattern: string, now = g.n
 }
 
 export async function overrideList(g: GlobalOptions, opts: { json?: boolean }, now = g.now()): Promise<number> {
-  const config = loadConfig(g.config);
-  const state = await readAppState(config.stateFile);
+  const config = await loadConfigView(g.config);
+  const state = await readAppState(config.stateFile, { metrics: false });
   const active = Object.entries(state.overrides).filter(([, o]) => activeOverride(o, now));
   if (opts.json) {
     g.stdout.write(JSON.stringify(active.map(([device, o]) => ({ device, ...o })), null, 2) + '\n');
