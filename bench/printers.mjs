@@ -187,7 +187,7 @@ export async function benchPrinters({ repoRoot, log = () => {}, runs = 5, timeou
       ...rows.map((r) => `  ${r.case}: simplemon check run: ${r.simplemon.check}; shell reference: ${r.reference.answered} printers answered`),
     ];
     const { row } = await import('./table.mjs');
-    const table = rows.map((r) =>
+    const tableRows = rows.map((r) =>
       row({
         work: `poll printers, ${r.case}`,
         ours: { ms: r.simplemon.wallMs, rssMB: r.simplemon.rssKiB && r.simplemon.rssKiB / 1024 },
@@ -196,7 +196,7 @@ export async function benchPrinters({ repoRoot, log = () => {}, runs = 5, timeou
         target: { ratio: 1 },
       }),
     );
-    return Object.assign(lines, { rows, table, setup: { live: LIVE, dead: DEAD, runs, timeoutMs, retries, recording: RECORDING, port: sim.port } });
+    return Object.assign(lines, { rows, table: tableRows, setup: { live: LIVE, dead: DEAD, runs, timeoutMs, retries, recording: RECORDING, port: sim.port } });
   } finally {
     await sim?.stop();
     rmSync(work, { recursive: true, force: true });
