@@ -170,11 +170,12 @@ function readCache(cacheFile: string, key: CacheKey, env: Record<string, string 
 }
 
 let build: string | undefined;
-/** This build of simplemon: the config modules' sizes and mtimes (a rebuilt parser never reads an older cache). */
+/** This build of simplemon: the sizes and mtimes of the bundle or of the config modules (a rebuilt parser never reads an older cache). */
 function buildId(): string {
   if (build) return build;
   const parts: string[] = [];
-  for (const rel of ['./cache.js', './schema.js', './load.js', './validate.js', '../sources/index.js']) {
+  // this module's own file (dist/config/cache.js, or the bundle), and its neighbours when unbundled
+  for (const rel of [import.meta.url, './schema.js', './load.js', './validate.js', '../sources/index.js']) {
     try {
       const s = statSync(fileURLToPath(new URL(rel, import.meta.url)));
       parts.push(`${rel}:${s.size}:${s.mtimeMs}`);

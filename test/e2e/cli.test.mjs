@@ -290,3 +290,29 @@ test('status follows an edit of the config at once (the compiled config beside t
   assert.equal(bad.code, 2, 'the community variable unset: the config is parsed again and the error shown, as before');
   assert.match(bad.stderr, /PRINTER_COMMUNITY is not set/);
 });
+
+test('bin/simplemon runs the bundle, unless tsc wrote dist/ after it (then what was last built runs)', async () => {
+  const main = join(repo, 'dist', 'cli', 'main.js');
+  const traced = async () => {
+    const trace = join(dir, `trace-bin-${Date.now()}.txt`);
+    const code = await new Promise((resolveP) => {
+      const p = spawn(process.execPath, ['--import', join(repo, 'test', 'helpers', 'trace-imports.mjs'), BIN, '--version'], { env: { ...process.env, SIMPLEMON_TRACE_IMPORTS: trace } });
+      p.on('close', resolveP);
+    });
+    assert.equal(code, 0);
+    return readFileSync(trace, 'utf8');
+  };
+  const before = await traced();
+  assert.match(before, /node:vm/, 'the bundle, through vm');
+  assert.ok(!before.includes('dist/cli/main.js'));
+  const { atime, mtime } = statSync(main);
+  const { utimesSync } = await import('node:fs');
+  try {
+    utimesSync(main, atime, new Date(Date.now() + 60_000));
+    const after = await traced();
+    assert.match(after, /dist\/cli\/main\.js/, 'a newer dist/: its modules');
+    assert.ok(!after.includes('node:vm'));
+  } finally {
+    utimesSync(main, atime, mtime);
+  }
+});
