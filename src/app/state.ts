@@ -11,7 +11,7 @@ export const STATE_SECTIONS: readonly StateSection[] = [notifySection];
  * Read without the lock (status, check, export …): writes are atomic renames. `metrics: false` for a
  * command that shows no readings (events, alerts, completion): the readings file is not read.
  */
-export function readAppState(file: string, opts: { metrics?: boolean } = {}): Promise<StateFile> {
+export function readAppState(file: string, opts: { metrics?: boolean | readonly string[] } = {}): Promise<StateFile> {
   return readState(file, STATE_SECTIONS, opts);
 }
 

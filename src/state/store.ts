@@ -176,6 +176,18 @@ const NOT_LOADED: Record<string, unknown> = new Proxy(Object.freeze({}) as Recor
   },
 });
 
+/** One device's line of the readings file, parsed: an object, or an error naming the file and the device. */
+function parseReadingLine(line: string, id: string, rfile: string): Record<string, unknown> {
+  let m: unknown;
+  try {
+    m = JSON.parse(line);
+  } catch (e) {
+    throw new StateFileError(rfile, `the readings of "${id}" are not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+  if (!isObject(m)) throw new StateFileError(rfile, `the readings of "${id}" are not an object (they are ${kindOf(m)})`);
+  return m;
+}
+
 /** How an adapter treats the readings file. */
 type ReadingsMode =
   /** read whole: every device's metrics (status, check, export …) */
@@ -183,7 +195,9 @@ type ReadingsMode =
   /** not read: every device's metrics `{}`, no forecasts (events, alerts …); never written */
   | 'none'
   /** read as lines, each device's parsed on demand (loadMetrics); written back: a store opened for change */
-  | 'lazy';
+  | 'lazy'
+  /** only these devices' metrics (`check printer/x`), the others `{}`, no line of theirs parsed; never written */
+  | { only: ReadonlySet<string> };
 
 class StateAdapter implements Adapter<StateFile> {
   migratedFrom: number | null = null;
@@ -211,8 +225,11 @@ class StateAdapter implements Adapter<StateFile> {
     let lines = new Map<string, string>();
     const rtext = this.mode !== 'none' && typeof version === 'number' && version >= 2 ? await readText(rfile) : null;
     if (rtext !== null) {
-      const scanned = this.mode === 'lazy' ? scanReadings(rtext) : null;
-      if (scanned) {
+      const only = typeof this.mode === 'object' ? this.mode.only : null;
+      const scanned = this.mode === 'lazy' || only ? scanReadings(rtext) : null;
+      if (scanned && only) {
+        readings = { forecasts: scanned.forecasts, metricsOf: (id) => (only.has(id) && scanned.lines.has(id) ? parseReadingLine(scanned.lines.get(id)!, id, rfile) : undefined) };
+      } else if (scanned) {
         lines = scanned.lines;
         readings = { forecasts: scanned.forecasts, metricsOf: (id) => (lines.has(id) ? NOT_LOADED : undefined) };
       } else {
@@ -252,14 +269,7 @@ class StateAdapter implements Adapter<StateFile> {
     for (const id of ids ?? Object.keys(data.devices)) {
       const d = data.devices[id];
       if (!d || d.metrics !== NOT_LOADED) continue;
-      const line = disk.lines.get(id);
-      let m: unknown;
-      try {
-        m = JSON.parse(line ?? '{}');
-      } catch (e) {
-        throw new StateFileError(readingsFile(this.file), `the readings of "${id}" are not valid JSON (${(e as Error).message})`, { cause: e });
-      }
-      if (!isObject(m)) throw new StateFileError(readingsFile(this.file), `the readings of "${id}" are not an object (they are ${kindOf(m)})`);
+      const m = parseReadingLine(disk.lines.get(id) ?? '{}', id, readingsFile(this.file));
       d.metrics = m;
       disk.metrics.set(id, m); // as on disk: not a change
     }
@@ -281,7 +291,7 @@ class StateAdapter implements Adapter<StateFile> {
   }
 
   async write(data: StateFile): Promise<void> {
-    if (this.mode === 'none') throw new Error('a state read without its readings cannot be saved');
+    if (this.mode === 'none' || typeof this.mode === 'object') throw new Error('a state read without all its readings cannot be saved');
     if (this.migratedFrom !== null) {
       // keep the pre-migration file once, so an upgrade never loses anything
       // EXCL: an existing backup (or a link planted in its name) is never overwritten
@@ -336,8 +346,9 @@ export interface StateStore {
  * `metrics: false`: the devices' last readings and the forecasts are not read (metrics left `{}`), for
  * commands that show none.
  */
-export async function readState(file: string, sections: readonly StateSection[] = [], opts: { metrics?: boolean } = {}): Promise<StateFile> {
-  const db = new Low<StateFile>(new StateAdapter(file, sections, opts.metrics === false ? 'none' : 'all'), emptyState(sections));
+export async function readState(file: string, sections: readonly StateSection[] = [], opts: { metrics?: boolean | readonly string[] } = {}): Promise<StateFile> {
+  const mode: ReadingsMode = opts.metrics === false ? 'none' : Array.isArray(opts.metrics) ? { only: new Set(opts.metrics) } : 'all';
+  const db = new Low<StateFile>(new StateAdapter(file, sections, mode), emptyState(sections));
   await db.read();
   return db.data;
 }

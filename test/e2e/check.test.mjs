@@ -138,3 +138,25 @@ test('check --refresh polls a real SNMP agent first, then answers from the fresh
     await sim.stop();
   }
 });
+
+test('check of one device by id parses only its own line of the readings (Nagios runs one check a device); a glob or kind still reads them all', async () => {
+  writeState(iso(60_000));
+  // the state as a poll leaves it now: schema 2, the readings beside it, one device a line
+  const { openAppState } = await import(join(repo, 'dist', 'app', 'state.js'));
+  const store = await openAppState(stateFile, { lockTimeoutMs: 5000, command: 'test' });
+  for (const d of Object.values(store.data.devices)) d.metrics = { ...d.metrics }; // changed objects: the readings are written
+  await store.save();
+  await store.close();
+  const { readFileSync: read } = await import('node:fs');
+  const readings = join(dir, 'state.readings.json');
+  const text = read(readings, 'utf8');
+  assert.match(text, /^"printer\/hall":\{.*\},$/m, 'one device a line');
+  // another device's line made unreadable, its shape kept
+  writeFileSync(readings, text.replace(/^"printer\/hall":\{.*\},$/m, '"printer/hall":{not json},'));
+  const one = await check('printer/office-1');
+  assert.equal(one.code, 2, one.stdout);
+  assert.match(one.stdout, /^SIMPLEMON CRITICAL - printer\/office-1: black toner 12% < 20% \| 'black_toner'=12%;;20:;0;100 'pages'=48213c;;;0\n$/, 'its own numbers, from its own line');
+  const all = await check('printers');
+  assert.equal(all.code, 3, 'every line is read for a kind');
+  assert.match(all.stdout, /^SIMPLEMON UNKNOWN - state file \S+state\.readings\.json cannot be used: it is not valid JSON/);
+});

@@ -73,7 +73,9 @@ export async function checkCommand(g: GlobalOptions, target: string, opts: { ref
       await pollWithProgress(config, [], () => {});
     }
     const { readAppState } = await import('../../app/state.js');
-    const state = await readAppState(config.stateFile);
+    // one device by its id (what Nagios runs, once per device): only its line of the readings is parsed
+    const one = /^[^/*?[\]]+\/[^*?[\]]+$/.test(target) ? [target] : undefined;
+    const state = await readAppState(config.stateFile, one ? { metrics: one } : {});
     r = await runCheck(config, state, g.now(), target, staleAfterMs);
   } catch (e) {
     const x = renderCheckError(isOwnError(e) ? errorMessage(e) : maskLibraryText(errorMessage(e)));
