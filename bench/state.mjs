@@ -16,21 +16,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from './startup.mjs';
 import { row } from './table.mjs';
+import { mulberry32 } from '../test/helpers/mulberry32.mjs';
 
 // ------------------------------------------------------------------------------------------------
 // a realistic state, as the app holds it in memory (the in-memory shape, whatever the file's shape)
 
-/** mulberry32: the same state on every run and machine. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const round1 = (n) => Math.round(n * 10) / 10;
 const pct = (part, whole) => (part === null || whole === null || whole <= 0 ? null : round1((part / whole) * 100));
@@ -44,7 +34,7 @@ const GB = 2 ** 30;
  * `notify`); the mix: ~90 % VMs, 4 % hosts, 1 % datastores, 3 % printers, 2 % services, a vCenter per 5,000.
  */
 export function makeState(n, seed = 13) {
-  const r = rng(seed + n);
+  const r = mulberry32(seed + n);
   const pick = (xs) => xs[Math.floor(r() * xs.length)];
   const chance = (p) => r() < p;
   const FIRST = Date.parse('2026-11-20T08:00:03.117Z');

@@ -41,17 +41,13 @@ export const cacheFileOf = (stateFile: string) => `${stateFile.replace(/\.json$/
  */
 export async function loadConfigView(explicit?: string, opts: Pick<LoadOptions, 'env'> = {}): Promise<Config> {
   const env = opts.env ?? process.env;
-  const file = findConfig(explicit, env as NodeJS.ProcessEnv);
-  const text = readConfigText(file);
-  const st = statSync(file);
-  const key = { file, size: st.size, mtimeMs: st.mtimeMs, sha256: createHash('sha256').update(text).digest('hex'), build: buildId() };
-  const stateFile = stateFileIn(text, dirname(file));
-  const cacheFile = stateFile === null ? null : cacheFileOf(stateFile);
-  if (cacheFile) {
-    const hit = readCache(cacheFile, key, env);
+  const src = readSource(explicit, env);
+  const stateFile = stateFileIn(src.text, dirname(src.key.file));
+  if (stateFile !== null) {
+    const hit = readCache(cacheFileOf(stateFile), src.key, env);
     if (hit) return hit;
   }
-  return revive((await parseAndCache(text, file, st.mode, env, key, stateFile)).view) as Config;
+  return revive((await parseAndCache(src, env, stateFile)).view) as Config;
 }
 
 /**
@@ -60,14 +56,20 @@ export async function loadConfigView(explicit?: string, opts: Pick<LoadOptions, 
  */
 export async function loadConfigAndCache(explicit?: string, opts: Pick<LoadOptions, 'env'> = {}): Promise<Config> {
   const env = opts.env ?? process.env;
+  const src = readSource(explicit, env);
+  return (await parseAndCache(src, env, stateFileIn(src.text, dirname(src.key.file)))).full;
+}
+
+/** The config file found, read, and its cache key (path, size, mtime, SHA-256, this build); its mode for the secret warnings. */
+function readSource(explicit: string | undefined, env: Record<string, string | undefined>): { text: string; mode: number; key: CacheKey } {
   const file = findConfig(explicit, env as NodeJS.ProcessEnv);
   const text = readConfigText(file);
   const st = statSync(file);
-  const key = { file, size: st.size, mtimeMs: st.mtimeMs, sha256: createHash('sha256').update(text).digest('hex'), build: buildId() };
-  return (await parseAndCache(text, file, st.mode, env, key, stateFileIn(text, dirname(file)))).full;
+  return { text, mode: st.mode, key: { file, size: st.size, mtimeMs: st.mtimeMs, sha256: createHash('sha256').update(text).digest('hex'), build: buildId() } };
 }
 
-async function parseAndCache(text: string, file: string, mode: number, env: Record<string, string | undefined>, key: CacheKey, stateFile: string | null): Promise<{ full: Config; view: unknown }> {
+async function parseAndCache({ text, mode, key }: { text: string; mode: number; key: CacheKey }, env: Record<string, string | undefined>, stateFile: string | null): Promise<{ full: Config; view: unknown }> {
+  const file = key.file;
   const { parseConfig } = await import('./load.js');
   const inputs: ConfigInputs = { env: new Map(), files: new Set() };
   const full = parseConfig(text, file, { mode, env, inputs });

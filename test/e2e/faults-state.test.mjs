@@ -12,6 +12,7 @@ import { SMTPServer } from 'smtp-server';
 import { startPrinterAgent } from '../../dist/demo/printer-agent.js';
 import { readAppState as readState } from '../../dist/app/state.js';
 import { cli, BIN } from '../helpers/cli.mjs';
+import { mulberry32 } from '../helpers/mulberry32.mjs';
 
 const printer = (name, toner) => ({
   name,
@@ -244,21 +245,10 @@ test('state file replaced by a symbolic link: refused with a clear error, the li
 
 // ── kill -9 at random moments ────────────────────────────────────────────────────────────────────────
 
-/** mulberry32: a small seeded generator, so a failing run can be repeated. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('kill -9 at random moments in 50 polls that send email: the state always loads, every transition emailed, never under two Message-IDs, no dead lock waited on', async (t) => {
   const SEED = Number(process.env.FAULTS_SEED ?? 20261201);
-  const random = seeded(SEED);
+  const random = mulberry32(SEED);
   const s = site([
     `  - { name: flappy, address: 127.0.0.1, port: ${agents[1].port}, snmp: { version: 2c, community: c-flappy } }`,
     'email:',

@@ -17,6 +17,7 @@ import {
   MAX_DEPTH,
   OPERATIONS,
 } from '../../dist/protocols/ipp/encoding.js';
+import { mulberry32 } from '../helpers/mulberry32.mjs';
 
 const coll = (o) => Object.assign(Object.create(null), o);
 const enc = new TextEncoder();
@@ -298,17 +299,6 @@ describe('IPP decoder strictness', () => {
   });
 });
 
-/** Deterministic PRNG (mulberry32) so that a failing fuzz case is reproducible from its index. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Offsets of every 2-byte length field in a valid message (name and value lengths, language/text lengths). */
 function lengthFields(buf) {
@@ -378,7 +368,7 @@ describe('IPP decoder fuzz (seeded)', () => {
     });
 
     test(`${name}: 3000 seeded byte flips and length-field corruptions only decode or throw IppDecodeError`, { timeout: 60_000 }, (t) => {
-      const rand = prng(0x1bb0 + valid.length);
+      const rand = mulberry32(0x1bb0 + valid.length);
       const fields = lengthFields(valid);
       assert.ok(fields.length >= 6, 'the walker found the length fields');
       const counts = { ok: 0, error: 0 };
