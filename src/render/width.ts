@@ -107,44 +107,18 @@ export function wrapWords(text: string, width: number, rest: number = width): st
  * value; an item wider than the line is wrapped on spaces.
  */
 export function wrapItems(text: string, width: number): string[] {
-  if (PRINTABLE_ASCII.test(text)) return wrapAsciiItems(text, width);
+  // printable ASCII takes one column a character: its length is its width (a Toner cell of every printer)
+  const measure = PRINTABLE_ASCII.test(text) ? (s: string) => s.length : visibleWidth;
   const lines: string[] = [];
   let line = '';
   for (const item of text.split(/(?<=,) +/)) {
     const joined = line ? `${line} ${item}` : item;
-    if (visibleWidth(joined) <= width) line = joined;
+    if (measure(joined) <= width) line = joined;
     else {
       if (line) lines.push(line);
       const parts = wrapWords(item, width);
       line = parts.pop() ?? '';
       lines.push(...parts);
-    }
-  }
-  lines.push(line);
-  return lines;
-}
-
-/** wrapItems() for printable ASCII (one column a character): the same lines, without measuring each join. */
-function wrapAsciiItems(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const item of text.split(/(?<=,) +/)) {
-    if (!line) {
-      if (item.length <= width) line = item;
-      else {
-        const parts = wrapWords(item, width);
-        line = parts.pop() ?? '';
-        lines.push(...parts);
-      }
-    } else if (line.length + 1 + item.length <= width) line = `${line} ${item}`;
-    else {
-      lines.push(line);
-      if (item.length <= width) line = item;
-      else {
-        const parts = wrapWords(item, width);
-        line = parts.pop() ?? '';
-        lines.push(...parts);
-      }
     }
   }
   lines.push(line);
